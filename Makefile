@@ -1,0 +1,99 @@
+# veneer: one Makefile for the hypervisor image, the ISO and the tests.
+#
+#   make            build/veneer.elf and build/veneer.iso
+#   make run        boot the ISO in the best emulator this machine has
+#   make debug      QEMU with its gdb stub, paused, and the symbol file
+#   make test       host unit tests and every emulator scenario
+#   make unit       host unit tests only
+#   make deps       install the Debian packages the build and tests need
+
+BUILD       := build
+KERNEL_CC   := gcc
+HOST_CC     ?= cc
+LD          := ld
+NM          := nm
+
+KERNEL_CFLAGS := -std=gnu11 -O2 -g -I. \
+	-ffreestanding -fno-builtin-printf -fno-stack-protector -fno-pic -fno-pie \
+	-mno-red-zone -mgeneral-regs-only -mcmodel=small -mno-sse -mno-mmx -mno-avx \
+	-fno-omit-frame-pointer -fno-optimize-sibling-calls -fno-asynchronous-unwind-tables \
+	-fcf-protection=none -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes \
+	-MMD -MP
+KERNEL_ASFLAGS := -I. -D__ASSEMBLY__ -MMD -MP -Wa,--noexecstack
+KERNEL_LDFLAGS := -n -nostdlib -static --no-dynamic-linker --build-id=none \
+	-z max-page-size=0x1000 -z noexecstack -T linker/veneer.ld
+
+KERNEL_SOURCES := $(sort $(wildcard boot/*.S kernel/*.c arch/*.c arch/*.S vmx/*.c vmx/*.S))
+KERNEL_OBJECTS := $(patsubst %,$(BUILD)/obj/%.o,$(KERNEL_SOURCES))
+
+# Host unit tests: the kernel's pure parts, compiled for Linux.
+UNIT_KERNEL_SOURCES := $(shell sed -n 's/^[[:space:]]*\/\/ unit-test-source: //p' tests/unit/*.c | sort -u)
+UNIT_SOURCES := $(sort $(wildcard tests/unit/*.c)) $(UNIT_KERNEL_SOURCES)
+UNIT_CFLAGS := -std=gnu11 -O1 -g -I. -Itests/unit -DVENEER_HOST_TEST \
+	-Wall -Wextra -Werror -fsanitize=address,undefined -fno-sanitize-recover=all
+
+.PHONY: all iso run debug test unit scenarios deps clean bench
+.DEFAULT_GOAL := all
+
+all: $(BUILD)/veneer.elf $(BUILD)/veneer.iso
+
+$(BUILD)/obj/%.c.o: %.c Makefile
+	@mkdir -p $(dir $@)
+	$(KERNEL_CC) $(KERNEL_CFLAGS) -c $< -o $@
+
+$(BUILD)/obj/%.S.o: %.S Makefile
+	@mkdir -p $(dir $@)
+	$(KERNEL_CC) $(KERNEL_ASFLAGS) -c $< -o $@
+
+# Two links: the first finds every function's address, the second embeds
+# that table (ksymtab, linked last so nothing before it moves) for stack
+# traces.  The check makes sure the addresses really did not move.
+$(BUILD)/ksyms-empty.S:
+	@mkdir -p $(dir $@)
+	scripts/gen-ksyms.sh /dev/null > $@
+
+$(BUILD)/%.S.o: $(BUILD)/%.S
+	$(KERNEL_CC) $(KERNEL_ASFLAGS) -c $< -o $@
+
+$(BUILD)/veneer.stage1.elf: $(KERNEL_OBJECTS) $(BUILD)/ksyms-empty.S.o linker/veneer.ld
+	$(LD) $(KERNEL_LDFLAGS) -o $@ $(KERNEL_OBJECTS) $(BUILD)/ksyms-empty.S.o
+
+$(BUILD)/ksyms.S: $(BUILD)/veneer.stage1.elf scripts/gen-ksyms.sh
+	$(NM) -n $< | scripts/gen-ksyms.sh - > $@
+
+$(BUILD)/veneer.elf: $(BUILD)/veneer.stage1.elf $(BUILD)/ksyms.S.o
+	$(LD) $(KERNEL_LDFLAGS) -o $@ $(KERNEL_OBJECTS) $(BUILD)/ksyms.S.o
+	@scripts/check-ksyms-stable.sh $(BUILD)/veneer.stage1.elf $@
+
+iso: $(BUILD)/veneer.iso
+$(BUILD)/veneer.iso: $(BUILD)/veneer.elf iso/grub.cfg scripts/make-iso.sh
+	scripts/make-iso.sh $@ $(BUILD)/veneer.elf iso/grub.cfg
+
+run: all
+	scripts/run.sh $(BUILD)/veneer.iso
+
+debug: all
+	scripts/run.sh --debug $(BUILD)/veneer.iso
+
+$(BUILD)/unit-tests: $(UNIT_SOURCES) $(wildcard tests/unit/*.h) Makefile
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(UNIT_CFLAGS) $(UNIT_SOURCES) -o $@
+
+unit: $(BUILD)/unit-tests
+	$(BUILD)/unit-tests
+
+scenarios: all
+	scripts/run-scenarios.py --build $(BUILD)
+
+test: deps
+	$(MAKE) all
+	$(MAKE) unit
+	$(MAKE) scenarios
+
+deps:
+	scripts/install-deps.sh
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

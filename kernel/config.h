@@ -1,0 +1,50 @@
+/*
+ * veneer's configuration, parsed once from the Multiboot2 command line.
+ * Every option and its default is listed in README.md ("Command line").
+ */
+#ifndef VENEER_KERNEL_CONFIG_H
+#define VENEER_KERNEL_CONFIG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "kernel/log.h"
+
+enum exit_method {
+	EXIT_METHOD_HALT,       /* real hardware: stop the CPUs */
+	EXIT_METHOD_QEMU,       /* isa-debug-exit device at port 0xF4 */
+	EXIT_METHOD_BOCHS,      /* "Shutdown" written to port 0x8900 */
+};
+
+/* Deliberate faults, so tests can check that a fault is reported well. */
+enum fault_injection {
+	FAULT_NONE,
+	FAULT_DIVIDE_ERROR,     /* fault=de */
+	FAULT_BREAKPOINT,       /* fault=bp */
+	FAULT_INVALID_OPCODE,   /* fault=ud */
+	FAULT_GENERAL_PROTECTION, /* fault=gp */
+	FAULT_PAGE_FAULT,       /* fault=pf */
+	FAULT_WRITE_TEXT,       /* fault=wx: write to the kernel's own code */
+	FAULT_STACK_OVERFLOW,   /* fault=df: overflow the stack into a double fault */
+};
+
+struct veneer_config {
+	enum log_level loglevel;
+	uint16_t serial_port;   /* 0: no serial console */
+	bool debugcon;          /* also log to the 0xE9 debug port */
+	enum exit_method exit_method;
+	enum fault_injection fault;
+	unsigned max_cpus;      /* 0: every CPU the firmware lists */
+	uint64_t hv_memory;     /* bytes reserved for the hypervisor's own allocations */
+};
+
+#define CONFIG_DEFAULT_HV_MEMORY (32ULL << 20)
+#define CONFIG_MIN_HV_MEMORY     (4ULL << 20)
+
+typedef void (*config_warn_fn)(void *ctx, const char *option, const char *problem);
+
+void config_defaults(struct veneer_config *cfg);
+/* Parses cmdline into cfg; each unknown or malformed option is reported through warn and keeps its default.  Returns the number of warnings. */
+unsigned config_parse(struct veneer_config *cfg, const char *cmdline, config_warn_fn warn, void *ctx);
+
+#endif

@@ -1,0 +1,129 @@
+/*
+ * The kernel log: formats one line, prefixes the CPU and the level, keeps
+ * it in a history buffer and writes it to every console.  A console
+ * registered late (the framebuffer, once the memory map is known) is first
+ * shown the history, so no early line is lost.
+ *
+ * One lock serialises whole lines across CPUs.  A CPU that faults while
+ * holding it must still be able to report the fault, so in emergency mode
+ * printk waits only a bounded time for the lock and then goes ahead.
+ */
+#include <stdarg.h>
+#include <stdbool.h>
+
+#include "kernel/console.h"
+#include "kernel/format.h"
+#include "kernel/log.h"
+#include "kernel/percpu.h"
+#include "kernel/spinlock.h"
+#include "kernel/string.h"
+
+#define LOG_LINE_MAX    512
+#define LOG_HISTORY     (64 * 1024)
+
+static struct spinlock log_lock = SPINLOCK_INIT;
+static enum log_level shown_level = LOG_INFO;
+static struct console *consoles;
+static volatile bool emergency;
+
+/* History: each line is stored as one level byte followed by its text and '\n'. */
+static char history[LOG_HISTORY];
+static size_t history_len;
+
+void log_set_level(enum log_level level)
+{
+	shown_level = level;
+}
+
+void log_enter_emergency(void)
+{
+	emergency = true;
+}
+
+static bool lock_log(void)
+{
+	if (!emergency) {
+		spin_lock(&log_lock);
+		return true;
+	}
+	for (unsigned long spins = 0; spins < 10000000; spins++)
+		if (spin_trylock(&log_lock))
+			return true;
+	return false;   /* the holder is stuck (probably faulted): print anyway */
+}
+
+static void remember(enum log_level level, const char *line, size_t len)
+{
+	if (len + 1 > LOG_HISTORY / 2)
+		return;
+	if (history_len + len + 1 > LOG_HISTORY) {
+		/* Drop the oldest quarter, cut at a line boundary. */
+		size_t cut = LOG_HISTORY / 4;
+		while (cut < history_len && history[cut - 1] != '\n')
+			cut++;
+		memmove(history, history + cut, history_len - cut);
+		history_len -= cut;
+	}
+	history[history_len++] = (char)level;
+	memcpy(history + history_len, line, len);
+	history_len += len;
+}
+
+static void write_consoles(const char *line, size_t len)
+{
+	for (struct console *con = consoles; con; con = con->next)
+		con->write(line, len);
+}
+
+void console_register(struct console *con)
+{
+	bool locked = lock_log();
+
+	for (size_t pos = 0; pos < history_len;) {
+		enum log_level level = (enum log_level)history[pos++];
+		size_t end = pos;
+		while (end < history_len && history[end] != '\n')
+			end++;
+		end++;
+		if (level <= shown_level)
+			con->write(history + pos, end - pos);
+		pos = end;
+	}
+	con->next = consoles;
+	consoles = con;
+	if (locked)
+		spin_unlock(&log_lock);
+}
+
+static const char *level_prefix(enum log_level level)
+{
+	switch (level) {
+	case LOG_ERROR: return "error: ";
+	case LOG_WARN:  return "warning: ";
+	default:        return "";
+	}
+}
+
+void printk(enum log_level level, const char *fmt, ...)
+{
+	char line[LOG_LINE_MAX];
+	va_list ap;
+	size_t len;
+
+	len = (size_t)format(line, sizeof(line), "[cpu%u] %s", this_cpu_id(), level_prefix(level));
+	va_start(ap, fmt);
+	format_v(line + len, sizeof(line) - len - 1, fmt, ap);
+	va_end(ap);
+	len = strlen(line);
+	if (len == 0 || line[len - 1] != '\n') {
+		line[len++] = '\n';
+		line[len] = '\0';
+	}
+
+	bool locked = lock_log();
+	remember(level, line, len);
+	if (level <= shown_level)
+		write_consoles(line, len);
+	if (locked)
+		spin_unlock(&log_lock);
+}

@@ -1,0 +1,27 @@
+/*
+ * The kernel log.  Every line carries the CPU that printed it; lines above
+ * the configured level (loglevel= on the command line) are kept in the
+ * ring buffer but not shown on the consoles.
+ */
+#ifndef VENEER_KERNEL_LOG_H
+#define VENEER_KERNEL_LOG_H
+
+enum log_level {
+	LOG_ERROR = 1,
+	LOG_WARN = 2,
+	LOG_INFO = 3,
+	LOG_DEBUG = 4,
+};
+
+void log_set_level(enum log_level level);
+void printk(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* For fault handlers: never waits for the log lock (see log.c). */
+void log_enter_emergency(void);
+
+#define pr_error(...)   printk(LOG_ERROR, __VA_ARGS__)
+#define pr_warn(...)    printk(LOG_WARN, __VA_ARGS__)
+#define pr_info(...)    printk(LOG_INFO, __VA_ARGS__)
+#define pr_debug(...)   printk(LOG_DEBUG, __VA_ARGS__)
+
+#endif

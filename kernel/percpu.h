@@ -1,0 +1,41 @@
+/*
+ * Per-CPU data, reached through the GS base of each CPU.  The first field
+ * points at the structure itself so that C can get a plain pointer with
+ * one GS-relative load.
+ */
+#ifndef VENEER_KERNEL_PERCPU_H
+#define VENEER_KERNEL_PERCPU_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct percpu {
+	struct percpu *self;
+	uint32_t cpu_id;                /* veneer's index: 0 is the boot CPU */
+	uint32_t apic_id;
+	uint64_t exception_depth;       /* nested faults: see arch/exceptions.c */
+};
+
+#define MAX_CPUS 64
+
+void percpu_init_boot_cpu(void);
+void percpu_install(struct percpu *cpu);
+struct percpu *percpu_of(unsigned cpu_id);
+
+static inline struct percpu *this_cpu(void)
+{
+	struct percpu *p;
+
+	asm volatile("movq %%gs:0, %0" : "=r"(p));
+	return p;
+}
+
+static inline unsigned this_cpu_id(void)
+{
+	unsigned id;
+
+	asm volatile("movl %%gs:%c1, %0" : "=r"(id) : "i"(offsetof(struct percpu, cpu_id)));
+	return id;
+}
+
+#endif
