@@ -37,37 +37,45 @@ UNIT_CFLAGS := -std=gnu11 -O1 -g -I. -Itests/unit -DVENEER_HOST_TEST \
 
 all: $(BUILD)/veneer.elf $(BUILD)/veneer.iso
 
+# V=1 shows the full commands.
+Q := $(if $(V),,@)
+
 $(BUILD)/obj/%.c.o: %.c Makefile
 	@mkdir -p $(dir $@)
-	$(KERNEL_CC) $(KERNEL_CFLAGS) -c $< -o $@
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(KERNEL_CC) $(KERNEL_CFLAGS) -c $< -o $@
 
 $(BUILD)/obj/%.S.o: %.S Makefile
 	@mkdir -p $(dir $@)
-	$(KERNEL_CC) $(KERNEL_ASFLAGS) -c $< -o $@
+	@$(if $(Q),echo "  AS      $<")
+	$(Q)$(KERNEL_CC) $(KERNEL_ASFLAGS) -c $< -o $@
 
 # Two links: the first finds every function's address, the second embeds
 # that table (ksymtab, linked last so nothing before it moves) for stack
 # traces.  The check makes sure the addresses really did not move.
 $(BUILD)/ksyms-empty.S:
 	@mkdir -p $(dir $@)
-	scripts/gen-ksyms.sh /dev/null > $@
+	$(Q)scripts/gen-ksyms.sh /dev/null > $@
 
 $(BUILD)/%.S.o: $(BUILD)/%.S
-	$(KERNEL_CC) $(KERNEL_ASFLAGS) -c $< -o $@
+	$(Q)$(KERNEL_CC) $(KERNEL_ASFLAGS) -c $< -o $@
 
 $(BUILD)/veneer.stage1.elf: $(KERNEL_OBJECTS) $(BUILD)/ksyms-empty.S.o linker/veneer.ld
-	$(LD) $(KERNEL_LDFLAGS) -o $@ $(KERNEL_OBJECTS) $(BUILD)/ksyms-empty.S.o
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(LD) $(KERNEL_LDFLAGS) -o $@ $(KERNEL_OBJECTS) $(BUILD)/ksyms-empty.S.o
 
 $(BUILD)/ksyms.S: $(BUILD)/veneer.stage1.elf scripts/gen-ksyms.sh
-	$(NM) -n $< | scripts/gen-ksyms.sh - > $@
+	$(Q)$(NM) -n $< | scripts/gen-ksyms.sh - > $@
 
 $(BUILD)/veneer.elf: $(BUILD)/veneer.stage1.elf $(BUILD)/ksyms.S.o
-	$(LD) $(KERNEL_LDFLAGS) -o $@ $(KERNEL_OBJECTS) $(BUILD)/ksyms.S.o
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(LD) $(KERNEL_LDFLAGS) -o $@ $(KERNEL_OBJECTS) $(BUILD)/ksyms.S.o
 	@scripts/check-ksyms-stable.sh $(BUILD)/veneer.stage1.elf $@
 
 iso: $(BUILD)/veneer.iso
 $(BUILD)/veneer.iso: $(BUILD)/veneer.elf iso/grub.cfg scripts/make-iso.sh
-	scripts/make-iso.sh $@ $(BUILD)/veneer.elf iso/grub.cfg
+	@$(if $(Q),echo "  ISO     $@")
+	$(Q)scripts/make-iso.sh $@ $(BUILD)/veneer.elf iso/grub.cfg
 
 run: all
 	scripts/run.sh $(BUILD)/veneer.iso
@@ -77,7 +85,8 @@ debug: all
 
 $(BUILD)/unit-tests: $(UNIT_SOURCES) $(wildcard tests/unit/*.h) Makefile
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(UNIT_CFLAGS) $(UNIT_SOURCES) -o $@
+	@$(if $(Q),echo "  HOSTCC  $@")
+	$(Q)$(HOST_CC) $(UNIT_CFLAGS) $(UNIT_SOURCES) -o $@
 
 unit: $(BUILD)/unit-tests
 	$(BUILD)/unit-tests

@@ -208,8 +208,11 @@ entry64:
 boot_pml4:	.skip 4096
 boot_pdpt:	.skip 4096
 boot_pd:	.skip 4096 * 4
+	/* The page below the boot stack is left unmapped by arch/paging.c: an overflow faults. */
+	.global boot_stack_guard
+	.balign 4096
+boot_stack_guard: .skip 4096
 	.global boot_stack_top
-	.balign 16
 boot_stack:	.skip BOOT_STACK_SIZE
 boot_stack_top:
 	.global boot_cpu_has_nx

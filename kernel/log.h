@@ -7,6 +7,7 @@
 #define VENEER_KERNEL_LOG_H
 
 enum log_level {
+	LOG_ALWAYS = 0,         /* the banner and the final exit line: shown at every level */
 	LOG_ERROR = 1,
 	LOG_WARN = 2,
 	LOG_INFO = 3,

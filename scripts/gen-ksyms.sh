@@ -6,7 +6,7 @@ set -eu
 input=${1:--}
 if [ "$input" = "-" ]; then input=/dev/stdin; fi
 
-awk '
+awk 'BEGIN { n = 0 }
 $2 == "t" || $2 == "T" {
 	if ($3 ~ /^\./ || $3 ~ /^__/) next
 	addr[n] = $1; name[n] = $3; n++

@@ -1,0 +1,36 @@
+/* Exception handling: vectors, the saved frame, and the reports. */
+#ifndef VENEER_ARCH_EXCEPTIONS_H
+#define VENEER_ARCH_EXCEPTIONS_H
+
+#include <stdint.h>
+
+#include "arch/registers.h"
+
+enum exception_vector {
+	VECTOR_DE = 0,  VECTOR_DB = 1,  VECTOR_NMI = 2, VECTOR_BP = 3,
+	VECTOR_OF = 4,  VECTOR_BR = 5,  VECTOR_UD = 6,  VECTOR_NM = 7,
+	VECTOR_DF = 8,  VECTOR_TS = 10, VECTOR_NP = 11, VECTOR_SS = 12,
+	VECTOR_GP = 13, VECTOR_PF = 14, VECTOR_MF = 16, VECTOR_AC = 17,
+	VECTOR_MC = 18, VECTOR_XM = 19, VECTOR_VE = 20, VECTOR_CP = 21,
+	VECTOR_HV = 28, VECTOR_VC = 29, VECTOR_SX = 30,
+};
+
+/* What exception_common leaves on the stack, lowest address first. */
+struct exception_frame {
+	struct general_registers regs;
+	uint64_t vector;
+	uint64_t error_code;
+	/* Pushed by the CPU (SDM Vol. 3A, 7.14.2). */
+	uint64_t rip;
+	uint64_t cs;
+	uint64_t rflags;
+	uint64_t rsp;
+	uint64_t ss;
+};
+
+const char *exception_mnemonic(unsigned vector);  /* "#PF" */
+const char *exception_name(unsigned vector);      /* "page fault" */
+
+void exception_handler(struct exception_frame *frame);
+
+#endif

@@ -1,0 +1,112 @@
+/*
+ * kernel_main: the boot CPU's path from the 32-bit entry to a running
+ * hypervisor.  The order matters: exceptions first (so every later mistake
+ * is reported), then the boot information and the command line (they say
+ * where to log), then memory, then everything that allocates.
+ */
+#include "arch/cpu.h"
+#include "arch/descriptors.h"
+#include "arch/paging.h"
+#include "kernel/config.h"
+#include "kernel/debugcon.h"
+#include "kernel/fault_injection.h"
+#include "kernel/fbcon.h"
+#include "kernel/log.h"
+#include "kernel/memory.h"
+#include "kernel/multiboot2.h"
+#include "kernel/percpu.h"
+#include "kernel/serial.h"
+#include "kernel/shutdown.h"
+#include "kernel/version.h"
+#include "kernel/vga_text.h"
+
+void kernel_main(uint32_t magic, uint32_t info_address);
+
+/* The largest boot information structure we accept; a UEFI memory map of a big machine fits easily. */
+#define BOOT_INFO_MAX (1u << 20)
+
+static struct cpu_descriptors boot_cpu_descriptors;
+static struct mb2_info boot_info;
+static struct veneer_config config;
+
+static void warn_option(void *ctx, const char *option, const char *problem)
+{
+	(void)ctx;
+	pr_warn("command line: ignoring '%s': %s", option, problem);
+}
+
+/* Without valid boot information nothing else can be trusted: tell the user on every console we can reach without it. */
+static void __attribute__((noreturn)) fail_boot_information(const struct mb2_error *err)
+{
+	serial_console_init(SERIAL_COM1);
+	vga_text_init_legacy();
+	pr_error("boot information from the boot loader is malformed: %s", err->message);
+	pr_error("veneer cannot trust its memory map; check the boot loader (GRUB 2, 'multiboot2' command)");
+	shutdown(EXIT_BAD_BOOT_INFO);
+}
+
+static void start_screen_console(const struct framebuffer_info *fb)
+{
+	switch (fb->kind) {
+	case FRAMEBUFFER_RGB:
+		if (!fbcon_init(fb))
+			pr_warn("console: cannot draw on the %ux%u %u bpp framebuffer", fb->width, fb->height, fb->bpp);
+		break;
+	case FRAMEBUFFER_EGA_TEXT:
+		vga_text_init(fb);
+		break;
+	case FRAMEBUFFER_INDEXED:
+		pr_warn("console: the framebuffer is palette-indexed; no screen console");
+		break;
+	case FRAMEBUFFER_NONE:
+		/* A BIOS machine left in text mode by the boot loader; a UEFI machine would have given a framebuffer. */
+		if (!boot_info.booted_from_efi)
+			vga_text_init_legacy();
+		break;
+	}
+}
+
+void kernel_main(uint32_t magic, uint32_t info_address)
+{
+	struct mb2_error err;
+
+	(void)magic;            /* checked by the 32-bit entry */
+	percpu_init_boot_cpu();
+	idt_build();
+	descriptors_load(&boot_cpu_descriptors);
+
+	/* Readable: at most BOOT_INFO_MAX bytes, and nothing past the 4 GiB the boot page tables map. */
+	const uint32_t *info = (const uint32_t *)(uintptr_t)info_address;
+	uint64_t mapped = (4ULL << 30) - info_address;
+	size_t available = mapped < BOOT_INFO_MAX ? (size_t)mapped : BOOT_INFO_MAX;
+	if (mb2_parse(info, available, &boot_info, &err) != MB2_OK)
+		fail_boot_information(&err);
+
+	config_defaults(&config);
+	config_parse(&config, boot_info.cmdline, warn_option, NULL);
+	log_set_level(config.loglevel);
+	shutdown_set_method(config.exit_method);
+	if (config.serial_port && !serial_console_init(config.serial_port))
+		pr_warn("console: no UART answers at port %#x; no serial console", config.serial_port);
+	if (config.debugcon)
+		debugcon_init();
+
+	printk(LOG_ALWAYS, "veneer %s: Intel VMX micro-hypervisor", VENEER_VERSION);
+	pr_info("boot: loaded by %s from %s firmware", boot_info.bootloader_name ? boot_info.bootloader_name : "an unnamed boot loader",
+		boot_info.booted_from_efi ? "UEFI" : "BIOS");
+	pr_info("boot: command line '%s'", boot_info.cmdline);
+	for (size_t i = 0; i < boot_info.module_count; i++)
+		pr_info("boot: module %zu [%#llx-%#llx) '%s'", i, (unsigned long long)boot_info.modules[i].start,
+			(unsigned long long)boot_info.modules[i].end, boot_info.modules[i].cmdline);
+
+	memory_init(&boot_info, &config);
+	uint64_t fb_end = boot_info.framebuffer.address +
+			  (uint64_t)boot_info.framebuffer.pitch * boot_info.framebuffer.height;
+	paging_init(fb_end > memory_map_limit() ? align_up(fb_end, 1ULL << 30) : memory_map_limit());
+	start_screen_console(&boot_info.framebuffer);
+
+	fault_inject(config.fault);
+
+	pr_info("boot: done");
+	shutdown(EXIT_SUCCESS);
+}

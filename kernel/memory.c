@@ -1,0 +1,118 @@
+/*
+ * Turns the boot loader's memory map into veneer's memory plan: which RAM
+ * is usable, which ranges veneer owns (and a guest will never see), and
+ * the pool the page allocator hands out.
+ */
+#include "kernel/log.h"
+#include "kernel/memory.h"
+#include "kernel/page_alloc.h"
+#include "kernel/shutdown.h"
+
+#define MiB (1ULL << 20)
+#define GiB (1ULL << 30)
+
+static struct memory_plan plan;
+static uint64_t map_limit;
+
+const struct memory_plan *memory_layout(void)
+{
+	return &plan;
+}
+
+uint64_t memory_map_limit(void)
+{
+	return map_limit;
+}
+
+static void add_or_fail(struct range_set *set, uint64_t start, uint64_t end, const char *what)
+{
+	if (!range_set_add(set, start, end)) {
+		pr_error("memory: too many separate ranges while adding %s [%#llx-%#llx)", what,
+			 (unsigned long long)start, (unsigned long long)end);
+		shutdown(EXIT_BAD_BOOT_INFO);
+	}
+}
+
+static void collect_usable(const struct mb2_info *info, struct memory_plan_input *in)
+{
+	if (info->memory_count == 0) {
+		if (!info->has_basic_meminfo) {
+			pr_error("memory: the boot loader gave neither a memory map nor basic memory information; "
+				 "boot veneer with GRUB 2 (multiboot2)");
+			shutdown(EXIT_BAD_BOOT_INFO);
+		}
+		/* The old two-number summary: conventional memory and memory from 1 MiB up to the first hole. */
+		pr_warn("memory: no memory map from the boot loader; using the basic memory information");
+		add_or_fail(&in->usable, 0, (uint64_t)info->mem_lower_kib << 10, "lower memory");
+		add_or_fail(&in->usable, MiB, MiB + ((uint64_t)info->mem_upper_kib << 10), "upper memory");
+		map_limit = MiB + ((uint64_t)info->mem_upper_kib << 10);
+		return;
+	}
+	for (size_t i = 0; i < info->memory_count; i++) {
+		const struct mb2_memory_range *r = &info->memory[i];
+		uint64_t end = r->base + r->length;
+		if (end < r->base)
+			end = UINT64_MAX;       /* a bogus length must not wrap */
+		pr_debug("memory: [%#014llx-%#014llx) %s", (unsigned long long)r->base,
+			 (unsigned long long)end, mb2_memory_type_name(r->type));
+		/* Map what is RAM (usable, ACPI, NVS); far-away reserved holes need no mapping. */
+		if (r->type != MB2_MEMORY_RESERVED && r->type != MB2_MEMORY_BADRAM && end > map_limit)
+			map_limit = end;
+		if (mb2_range_is_usable(r))
+			add_or_fail(&in->usable, r->base, end, "usable RAM");
+	}
+}
+
+static void print_owned(void)
+{
+	pr_info("memory: veneer owns %llu KiB in %zu ranges, hidden from any guest:",
+		(unsigned long long)(range_set_total(&plan.owned) >> 10), plan.owned.count);
+	pr_info("memory:   [%#010llx-%#010llx) kernel image", (unsigned long long)(uintptr_t)__kernel_start,
+		(unsigned long long)(uintptr_t)__kernel_end);
+	pr_info("memory:   [%#010llx-%#010llx) hypervisor pool (%llu MiB)", (unsigned long long)plan.pool.start,
+		(unsigned long long)plan.pool.end, (unsigned long long)((plan.pool.end - plan.pool.start) / MiB));
+	if (plan.trampoline.end > plan.trampoline.start)
+		pr_info("memory:   [%#010llx-%#010llx) AP start-up trampoline",
+			(unsigned long long)plan.trampoline.start, (unsigned long long)plan.trampoline.end);
+	else
+		pr_warn("memory: no free low memory for the AP start-up trampoline; only the boot CPU can run");
+}
+
+void memory_init(const struct mb2_info *info, const struct veneer_config *cfg)
+{
+	static struct memory_plan_input in;     /* large: keep it off the boot stack */
+
+	in.pool_size = cfg->hv_memory;
+	in.kernel_image.start = (uint64_t)(uintptr_t)__kernel_start;
+	in.kernel_image.end = (uint64_t)(uintptr_t)__kernel_end;
+	collect_usable(info, &in);
+
+	add_or_fail(&in.in_use, in.kernel_image.start, in.kernel_image.end, "the kernel image");
+	add_or_fail(&in.in_use, info->info_start, info->info_start + info->info_size, "the boot information");
+	for (size_t i = 0; i < info->module_count; i++)
+		add_or_fail(&in.in_use, info->modules[i].start, info->modules[i].end, "a module");
+
+	switch (memory_plan_make(&in, &plan)) {
+	case MEMORY_PLAN_OK:
+		break;
+	case MEMORY_PLAN_NO_POOL:
+		pr_error("memory: not enough free RAM below 4 GiB for the hypervisor: it needs %llu MiB in one block, "
+			 "the largest free block is %llu KiB; give the machine more memory or lower hvmem= (at least 4M)",
+			 (unsigned long long)(cfg->hv_memory / MiB),
+			 (unsigned long long)(plan.largest_free_block >> 10));
+		shutdown(EXIT_OUT_OF_MEMORY);
+	case MEMORY_PLAN_TOO_FRAGMENTED:
+		pr_error("memory: the memory map has too many separate ranges (more than %d)", RANGE_SET_MAX);
+		shutdown(EXIT_BAD_BOOT_INFO);
+	}
+
+	/* The identity map covers at least the 32-bit space, where the local APIC, I/O APICs and most MMIO live. */
+	if (map_limit < 4 * GiB)
+		map_limit = 4 * GiB;
+	map_limit = align_up(map_limit, GiB);
+
+	pr_info("memory: %llu MiB of usable RAM in %zu ranges",
+		(unsigned long long)(range_set_total(&in.usable) / MiB), in.usable.count);
+	print_owned();
+	page_alloc_init(plan.pool);
+}

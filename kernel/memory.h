@@ -1,0 +1,20 @@
+/* The machine's memory as the hypervisor sees it, decided once at boot (see memory_plan.h). */
+#ifndef VENEER_KERNEL_MEMORY_H
+#define VENEER_KERNEL_MEMORY_H
+
+#include "kernel/config.h"
+#include "kernel/memory_plan.h"
+#include "kernel/multiboot2.h"
+
+/* Plans memory from the boot information and starts the page allocator; ends the run with a clear message if that is impossible. */
+void memory_init(const struct mb2_info *info, const struct veneer_config *cfg);
+
+const struct memory_plan *memory_layout(void);
+/* One past the highest physical address the identity map must cover. */
+uint64_t memory_map_limit(void);
+
+extern char __kernel_start[], __kernel_end[];
+extern char __text_start[], __text_end[], __rodata_start[], __rodata_end[];
+extern char __data_start[], __data_end[], __ksymtab_start[], __ksymtab_end[];
+
+#endif

@@ -1,0 +1,21 @@
+/* Fatal errors inside veneer. */
+#ifndef VENEER_KERNEL_PANIC_H
+#define VENEER_KERNEL_PANIC_H
+
+#include <stdint.h>
+
+#include "kernel/shutdown.h"
+
+/* Reports an internal error with a stack trace and ends the run with EXIT_PANIC. */
+void panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+
+/* Prints the frame-pointer chain that starts at rbp (bounded and checked). */
+void print_stack_trace(uint64_t rip, uint64_t rbp);
+
+#define BUG_ON(cond)                                                            \
+	do {                                                                    \
+		if (__builtin_expect(!!(cond), 0))                              \
+			panic("BUG: %s at %s:%d", #cond, __FILE__, __LINE__);   \
+	} while (0)
+
+#endif

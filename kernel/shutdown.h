@@ -1,0 +1,33 @@
+/*
+ * How a run of veneer ends.  Every end prints one final line,
+ * "veneer: exit N (name)", that test harnesses look for, then uses the
+ * method chosen with exit= on the command line.
+ */
+#ifndef VENEER_KERNEL_SHUTDOWN_H
+#define VENEER_KERNEL_SHUTDOWN_H
+
+#include "kernel/config.h"
+
+enum exit_code {
+	EXIT_SUCCESS = 0,
+	EXIT_PANIC = 1,                 /* an internal error: a bug in veneer */
+	EXIT_FAULT = 2,                 /* a CPU exception in the hypervisor */
+	EXIT_BAD_BOOT_INFO = 3,         /* the Multiboot2 information is malformed */
+	EXIT_OUT_OF_MEMORY = 4,         /* not enough RAM for the hypervisor */
+	EXIT_NO_VMX = 5,                /* the CPU cannot run veneer's guests */
+	EXIT_VMX_DISABLED = 6,          /* VT-x switched off by the firmware */
+	EXIT_VMX_FAILED = 7,            /* a VMX instruction failed */
+	EXIT_GUEST_FAILED = 8,          /* the guest could not be started or crashed */
+	EXIT_CODE_COUNT
+};
+
+const char *exit_code_name(enum exit_code code);
+
+void shutdown_set_method(enum exit_method method);
+/* Stops the other CPUs, prints the final line and ends the run. */
+void shutdown(enum exit_code code) __attribute__((noreturn));
+
+/* Set by the SMP code: stops every other CPU (they halt with interrupts off). */
+extern void (*shutdown_stop_other_cpus)(void);
+
+#endif

@@ -1,0 +1,6 @@
+#ifndef VENEER_KERNEL_VERSION_H
+#define VENEER_KERNEL_VERSION_H
+
+#define VENEER_VERSION "0.1.0"
+
+#endif

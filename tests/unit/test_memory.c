@@ -1,0 +1,197 @@
+/* Range sets, the memory plan and the page allocator over sample memory maps. */
+// unit-test-source: kernel/ranges.c
+// unit-test-source: kernel/memory_plan.c
+// unit-test-source: kernel/page_alloc.c
+#include "kernel/memory_plan.h"
+#include "kernel/page_alloc.h"
+#include "unit.h"
+
+#define MiB (1ULL << 20)
+#define GiB (1ULL << 30)
+
+TEST(ranges_add_merges_touching_and_overlapping)
+{
+	struct range_set s = { .count = 0 };
+
+	EXPECT(range_set_add(&s, 0x3000, 0x4000));
+	EXPECT(range_set_add(&s, 0x1000, 0x2000));
+	EXPECT(range_set_add(&s, 0x6000, 0x7000));
+	EXPECT_EQ(s.count, 3);
+	EXPECT(range_set_add(&s, 0x2000, 0x3000));      /* touches both neighbours */
+	EXPECT_EQ(s.count, 2);
+	EXPECT_EQ(s.ranges[0].start, 0x1000);
+	EXPECT_EQ(s.ranges[0].end, 0x4000);
+	EXPECT(range_set_add(&s, 0x0, 0x10000));        /* swallows everything */
+	EXPECT_EQ(s.count, 1);
+	EXPECT_EQ(range_set_total(&s), 0x10000);
+	EXPECT(range_set_add(&s, 0x5000, 0x5000));      /* empty: no change */
+	EXPECT_EQ(s.count, 1);
+}
+
+TEST(ranges_remove_splits_trims_and_deletes)
+{
+	struct range_set s = { .count = 0 };
+
+	range_set_add(&s, 0x1000, 0x9000);
+	EXPECT(range_set_remove(&s, 0x3000, 0x4000));
+	EXPECT_EQ(s.count, 2);
+	EXPECT_EQ(s.ranges[0].end, 0x3000);
+	EXPECT_EQ(s.ranges[1].start, 0x4000);
+	EXPECT(range_set_remove(&s, 0x0, 0x2000));
+	EXPECT_EQ(s.ranges[0].start, 0x2000);
+	EXPECT(range_set_remove(&s, 0x8000, 0x20000));
+	EXPECT_EQ(s.ranges[1].end, 0x8000);
+	EXPECT(range_set_remove(&s, 0x0, 0x100000));
+	EXPECT_EQ(s.count, 0);
+}
+
+TEST(ranges_overflow_is_reported_not_corrupting)
+{
+	struct range_set s = { .count = 0 };
+
+	for (uint64_t i = 0; i < RANGE_SET_MAX; i++)
+		EXPECT(range_set_add(&s, i * 0x2000, i * 0x2000 + 0x1000));
+	EXPECT(!range_set_add(&s, 0x10000000, 0x10001000));
+	EXPECT_EQ(s.count, RANGE_SET_MAX);
+	EXPECT(!range_set_remove(&s, 0x400, 0x800));    /* a split would need one more */
+	EXPECT_EQ(s.ranges[0].end, 0x1000);
+}
+
+/* A typical BIOS PC with 512 MiB: low RAM, the hole, then RAM from 1 MiB. */
+static void pc_with_512mib(struct memory_plan_input *in)
+{
+	*in = (struct memory_plan_input){ .pool_size = 32 * MiB };
+	range_set_add(&in->usable, 0, 0x9FC00);
+	range_set_add(&in->usable, 0x100000, 512 * MiB - 0x20000);
+	in->kernel_image = (struct phys_range){ 0x200000, 0x260000 };
+	range_set_add(&in->in_use, 0x200000, 0x260000);         /* kernel */
+	range_set_add(&in->in_use, 0x262000, 0x262a00);         /* boot information */
+	range_set_add(&in->in_use, 0x1000000, 0x1e00000);       /* a module */
+}
+
+TEST(plan_pool_is_highest_aligned_block_and_avoids_everything_taken)
+{
+	struct memory_plan_input in;
+	struct memory_plan plan;
+
+	pc_with_512mib(&in);
+	EXPECT_EQ(memory_plan_make(&in, &plan), MEMORY_PLAN_OK);
+	EXPECT_EQ(plan.pool.end - plan.pool.start, 32 * MiB);
+	EXPECT_EQ(plan.pool.start % LARGE_PAGE_SIZE, 0);
+	EXPECT(plan.pool.end <= 512 * MiB - 0x20000);
+	EXPECT_EQ(plan.pool.start, 478 * MiB);    /* highest 2 MiB boundary that fits */
+	EXPECT(!range_set_overlaps(&in.in_use, plan.pool.start, plan.pool.end));
+
+	/* Free memory excludes low memory, everything in use and the pool. */
+	EXPECT(!range_set_overlaps(&plan.free, 0, LOW_MEMORY_END));
+	EXPECT(!range_set_overlaps(&plan.free, 0x200000, 0x260000));
+	EXPECT(!range_set_overlaps(&plan.free, 0x262000, 0x263000));
+	EXPECT(!range_set_overlaps(&plan.free, 0x1000000, 0x1e00000));
+	EXPECT(!range_set_overlaps(&plan.free, plan.pool.start, plan.pool.end));
+
+	/* Trampoline: two pages below 0xA0000 inside usable low RAM. */
+	EXPECT_EQ(plan.trampoline.end - plan.trampoline.start, TRAMPOLINE_SIZE);
+	EXPECT(plan.trampoline.end <= 0x9F000);
+	EXPECT(plan.trampoline.start >= PAGE_SIZE);
+
+	/* Owned: kernel + pool + trampoline, nothing else. */
+	EXPECT(range_set_contains(&plan.owned, 0x200000, 0x260000));
+	EXPECT(range_set_contains(&plan.owned, plan.pool.start, plan.pool.end));
+	EXPECT(range_set_contains(&plan.owned, plan.trampoline.start, plan.trampoline.end));
+	EXPECT_EQ(range_set_total(&plan.owned), 0x60000 + 32 * MiB + TRAMPOLINE_SIZE);
+}
+
+TEST(plan_unaligned_firmware_ranges_are_rounded_inward)
+{
+	struct memory_plan_input in = { .pool_size = 4 * MiB };
+	struct memory_plan plan;
+
+	range_set_add(&in.usable, 0x100123, 0x1000000 - 5);
+	in.kernel_image = (struct phys_range){ 0x200000, 0x201000 };
+	range_set_add(&in.in_use, 0x200000, 0x201000);
+	EXPECT_EQ(memory_plan_make(&in, &plan), MEMORY_PLAN_OK);
+	EXPECT_EQ(plan.free.ranges[0].start, 0x101000);
+	EXPECT_EQ(plan.pool.end, 0xE00000);       /* highest 2 MiB boundary with 4 MiB below 0xFFF000 */
+	EXPECT_EQ(plan.pool.start, 0xA00000);
+	EXPECT_EQ(plan.trampoline.start, plan.trampoline.end);   /* no low memory at all */
+}
+
+TEST(plan_too_little_memory_reports_largest_block)
+{
+	struct memory_plan_input in;
+	struct memory_plan plan;
+
+	pc_with_512mib(&in);
+	in.pool_size = 1 * GiB;
+	EXPECT_EQ(memory_plan_make(&in, &plan), MEMORY_PLAN_NO_POOL);
+	EXPECT_EQ(plan.largest_free_block, 512 * MiB - 0x20000 - 0x1e00000);
+}
+
+TEST(plan_keeps_pool_below_4gib)
+{
+	struct memory_plan_input in;
+	struct memory_plan plan;
+
+	pc_with_512mib(&in);
+	range_set_add(&in.usable, 4 * GiB, 6 * GiB);
+	range_set_add(&in.usable, 3 * GiB, 4 * GiB + 1 * MiB);   /* crosses the limit */
+	EXPECT_EQ(memory_plan_make(&in, &plan), MEMORY_PLAN_OK);
+	EXPECT_EQ(plan.pool.end, 4 * GiB);
+	EXPECT(range_set_contains(&plan.free, 4 * GiB, 6 * GiB));
+
+	/* RAM only above 4 GiB cannot hold the pool. */
+	struct memory_plan_input high = { .pool_size = 32 * MiB };
+	range_set_add(&high.usable, 0x100000, 0x400000);
+	range_set_add(&high.usable, 4 * GiB, 8 * GiB);
+	high.kernel_image = (struct phys_range){ 0x200000, 0x260000 };
+	EXPECT_EQ(memory_plan_make(&high, &plan), MEMORY_PLAN_NO_POOL);
+	EXPECT_EQ(plan.largest_free_block, 0x300000);
+}
+
+TEST(page_allocator_hands_out_only_pool_pages)
+{
+	struct page_allocator a;
+	struct phys_range pool = { 16 * MiB, 16 * MiB + 64 * 4096 };
+
+	page_allocator_init(&a, pool);
+	uint64_t p1 = page_allocator_take(&a, 1, 4096);
+	uint64_t p2 = page_allocator_take(&a, 4, 4096);
+	EXPECT_EQ(p1, 16 * MiB);
+	EXPECT_EQ(p2, 16 * MiB + 4096);
+	uint64_t aligned = page_allocator_take(&a, 2, 8 * 4096);
+	EXPECT_EQ(aligned % (8 * 4096), 0);
+	EXPECT(aligned >= pool.start && aligned + 2 * 4096 <= pool.end);
+	EXPECT_EQ(a.free_bytes, (64 - 7) * 4096);
+
+	EXPECT_EQ(page_allocator_take(&a, 1000, 4096), 0);      /* too big */
+	EXPECT_EQ(page_allocator_take(&a, 0, 4096), 0);
+	EXPECT_EQ(page_allocator_take(&a, 1, 3000), 0);         /* bad alignment */
+
+	EXPECT(page_allocator_give(&a, p2, 4));
+	EXPECT(!page_allocator_give(&a, p2, 4));                /* double free */
+	EXPECT(!page_allocator_give(&a, 8 * MiB, 1));           /* not in the pool */
+	EXPECT(!page_allocator_give(&a, p1 + 1, 1));            /* unaligned */
+	EXPECT_EQ(page_allocator_take(&a, 4, 4096), p2);        /* reused */
+}
+
+TEST(page_allocator_exhausts_exactly)
+{
+	struct page_allocator a;
+	struct phys_range pool = { 16 * MiB, 16 * MiB + 8 * 4096 };
+	uint64_t pages[8];
+
+	page_allocator_init(&a, pool);
+	for (int i = 0; i < 8; i++) {
+		pages[i] = page_allocator_take(&a, 1, 4096);
+		EXPECT(pages[i] != 0);
+	}
+	EXPECT_EQ(page_allocator_take(&a, 1, 4096), 0);
+	EXPECT_EQ(a.free_bytes, 0);
+	for (int i = 0; i < 8; i += 2)
+		EXPECT(page_allocator_give(&a, pages[i], 1));
+	EXPECT_EQ(page_allocator_take(&a, 2, 4096), 0);         /* fragmented: no two adjacent */
+	for (int i = 1; i < 8; i += 2)
+		EXPECT(page_allocator_give(&a, pages[i], 1));
+	EXPECT_EQ(a.free.count, 1);
+	EXPECT_EQ(page_allocator_take(&a, 8, 4096), pool.start);
+}
