@@ -153,8 +153,13 @@ void exception_handler(struct exception_frame *frame)
 {
 	struct percpu *cpu = this_cpu();
 
-	if (frame->vector == VECTOR_NMI && exceptions_stopping_all)
+	if (frame->vector == VECTOR_NMI && exceptions_stopping_all) {
+		/* The boot CPU is ending the run and this CPU did not stop by itself. */
+		if (shutdown_cpu_teardown)
+			shutdown_cpu_teardown();
+		cpu->stopped = 1;
 		halt_forever();
+	}
 	if (frame->vector == VECTOR_GP && apply_fixup(frame))
 		return;
 	if (frame->vector == VECTOR_NMI) {

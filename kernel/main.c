@@ -71,7 +71,7 @@ void kernel_main(uint32_t magic, uint32_t info_address)
 	struct mb2_error err;
 
 	(void)magic;            /* checked by the 32-bit entry */
-	percpu_init_boot_cpu();
+	percpu_init_boot_cpu(&boot_cpu_descriptors);
 	idt_build();
 	descriptors_load(&boot_cpu_descriptors);
 

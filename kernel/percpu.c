@@ -15,9 +15,11 @@ void percpu_install(struct percpu *cpu)
 	wrmsr(IA32_GS_BASE, (uint64_t)(uintptr_t)cpu);
 }
 
-void percpu_init_boot_cpu(void)
+void percpu_init_boot_cpu(struct cpu_descriptors *descriptors)
 {
 	boot_cpu.cpu_id = 0;
+	boot_cpu.descriptors = descriptors;
+	boot_cpu.online = 1;
 	percpu_install(&boot_cpu);
 }
 

@@ -6,19 +6,33 @@
 #ifndef VENEER_KERNEL_PERCPU_H
 #define VENEER_KERNEL_PERCPU_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+struct cpu_descriptors;
 
 struct percpu {
 	struct percpu *self;
 	uint32_t cpu_id;                /* veneer's index: 0 is the boot CPU */
 	uint32_t apic_id;
 	uint64_t exception_depth;       /* nested faults: see arch/exceptions.c */
+	struct cpu_descriptors *descriptors;
+	uint64_t stack_top;
+
+	/* SMP bookkeeping (kernel/smp.c) */
+	volatile int online;
+	volatile int stopped;
+	void (*volatile work)(void);    /* set by the boot CPU, cleared by this CPU when done */
+
+	/* VMX root operation (vmx/vmx_root.c) */
+	bool in_vmx_root;
+	void *vmxon_region;
 };
 
 #define MAX_CPUS 64
 
-void percpu_init_boot_cpu(void);
+void percpu_init_boot_cpu(struct cpu_descriptors *descriptors);
 void percpu_install(struct percpu *cpu);
 struct percpu *percpu_of(unsigned cpu_id);
 

@@ -15,6 +15,7 @@ static enum exit_method method = EXIT_METHOD_HALT;
 static volatile int shutting_down;
 
 void (*shutdown_stop_other_cpus)(void);
+void (*shutdown_cpu_teardown)(void);
 
 static const char *const exit_code_names[EXIT_CODE_COUNT] = {
 	[EXIT_SUCCESS] = "success",
@@ -47,6 +48,8 @@ void shutdown(enum exit_code code)
 		halt_forever();
 	if (shutdown_stop_other_cpus)
 		shutdown_stop_other_cpus();
+	if (shutdown_cpu_teardown)
+		shutdown_cpu_teardown();
 
 	printk(LOG_ALWAYS, "veneer: exit %d (%s)", code, exit_code_name(code));
 

@@ -29,5 +29,7 @@ void shutdown(enum exit_code code) __attribute__((noreturn));
 
 /* Set by the SMP code: stops every other CPU (they halt with interrupts off). */
 extern void (*shutdown_stop_other_cpus)(void);
+/* Set by the VMX layer: what each CPU must undo before it halts for good (VMXOFF). */
+extern void (*shutdown_cpu_teardown)(void);
 
 #endif

@@ -1,0 +1,118 @@
+/*
+ * Local APIC access.  In xAPIC mode the registers are 32-bit MMIO at the
+ * base from IA32_APIC_BASE (identity mapped); in x2APIC mode they are MSRs
+ * 0x800 + offset/16, and the ICR is one 64-bit MSR write with the
+ * destination in the high half (SDM Vol. 3A, 12.12 "Extended XAPIC").
+ */
+#include "arch/apic.h"
+#include "arch/cpu.h"
+#include "arch/cpuid.h"
+#include "arch/msr.h"
+#include "kernel/log.h"
+
+#define APIC_REG_ID             0x020
+#define APIC_REG_SVR            0x0F0
+#define APIC_REG_ESR            0x280
+#define APIC_REG_ICR_LOW        0x300
+#define APIC_REG_ICR_HIGH       0x310
+
+#define SVR_APIC_ENABLE         (1u << 8)
+#define SVR_SPURIOUS_VECTOR     0xFF
+
+#define ICR_DELIVERY_NMI        (4u << 8)
+#define ICR_DELIVERY_INIT       (5u << 8)
+#define ICR_DELIVERY_STARTUP    (6u << 8)
+#define ICR_SEND_PENDING        (1u << 12)
+#define ICR_LEVEL_ASSERT        (1u << 14)
+
+static bool x2apic;
+static volatile uint32_t *xapic_mmio;
+
+bool apic_x2apic_mode(void)
+{
+	return x2apic;
+}
+
+uint64_t apic_base_address(void)
+{
+	return rdmsr(IA32_APIC_BASE) & APIC_BASE_ADDRESS_MASK;
+}
+
+static uint32_t apic_read(uint32_t reg)
+{
+	if (x2apic)
+		return (uint32_t)rdmsr(0x800 + reg / 16);
+	return xapic_mmio[reg / 4];
+}
+
+static void apic_write(uint32_t reg, uint32_t value)
+{
+	if (x2apic)
+		wrmsr(0x800 + reg / 16, value);
+	else
+		xapic_mmio[reg / 4] = value;
+}
+
+void apic_init_this_cpu(void)
+{
+	uint64_t base = rdmsr(IA32_APIC_BASE);
+
+	if (!xapic_mmio && !x2apic) {
+		/* The boot CPU: keep the mode the firmware chose. */
+		x2apic = (base & APIC_BASE_X2APIC_ENABLE) != 0;
+		xapic_mmio = (volatile uint32_t *)(uintptr_t)(base & APIC_BASE_ADDRESS_MASK);
+	}
+	if (!(base & APIC_BASE_ENABLE))
+		wrmsr(IA32_APIC_BASE, base |= APIC_BASE_ENABLE);
+	if (x2apic && !(base & APIC_BASE_X2APIC_ENABLE))
+		wrmsr(IA32_APIC_BASE, base | APIC_BASE_X2APIC_ENABLE);
+	apic_write(APIC_REG_SVR, SVR_APIC_ENABLE | SVR_SPURIOUS_VECTOR);
+}
+
+uint32_t apic_id(void)
+{
+	if (x2apic)
+		return (uint32_t)rdmsr(IA32_X2APIC_APICID);
+	return xapic_mmio[APIC_REG_ID / 4] >> 24;
+}
+
+static bool wait_icr_idle(void)
+{
+	if (x2apic)
+		return true;    /* x2APIC ICR writes are not pending (SDM Vol. 3A, 12.12.9) */
+	for (unsigned i = 0; i < 1000000; i++) {
+		if (!(apic_read(APIC_REG_ICR_LOW) & ICR_SEND_PENDING))
+			return true;
+		cpu_relax();
+	}
+	return false;
+}
+
+static bool send_ipi(uint32_t destination, uint32_t command)
+{
+	if (!wait_icr_idle())
+		return false;
+	if (x2apic) {
+		wrmsr(IA32_X2APIC_ICR, ((uint64_t)destination << 32) | command);
+	} else {
+		apic_write(APIC_REG_ESR, 0);
+		apic_write(APIC_REG_ICR_HIGH, destination << 24);
+		apic_write(APIC_REG_ICR_LOW, command);
+	}
+	return wait_icr_idle();
+}
+
+bool apic_send_init(uint32_t destination)
+{
+	return send_ipi(destination, ICR_DELIVERY_INIT | ICR_LEVEL_ASSERT);
+}
+
+bool apic_send_startup(uint32_t destination, uint8_t vector_page)
+{
+	return send_ipi(destination, ICR_DELIVERY_STARTUP | ICR_LEVEL_ASSERT | vector_page);
+}
+
+bool apic_send_nmi(uint32_t destination)
+{
+	return send_ipi(destination, ICR_DELIVERY_NMI | ICR_LEVEL_ASSERT);
+}

@@ -1,0 +1,25 @@
+/*
+ * The local APIC of each CPU (SDM Vol. 3A, chapter 12 "Advanced
+ * Programmable Interrupt Controller"), in xAPIC (MMIO) or x2APIC (MSR)
+ * mode: whatever the firmware left enabled on the boot CPU, used the same
+ * way on every CPU.  veneer uses it only to send IPIs: INIT and SIPI to
+ * start CPUs, NMI to stop them.
+ */
+#ifndef VENEER_ARCH_APIC_H
+#define VENEER_ARCH_APIC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Enables the calling CPU's local APIC (boot CPU first: it decides the mode). */
+void apic_init_this_cpu(void);
+bool apic_x2apic_mode(void);
+uint32_t apic_id(void);
+uint64_t apic_base_address(void);
+
+/* Each waits (bounded) for the previous IPI to be sent; false if the APIC stayed busy. */
+bool apic_send_init(uint32_t apic_id);
+bool apic_send_startup(uint32_t apic_id, uint8_t vector_page);
+bool apic_send_nmi(uint32_t apic_id);
+
+#endif

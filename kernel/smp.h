@@ -1,0 +1,14 @@
+/* Starting, using and stopping the other CPUs. */
+#ifndef VENEER_KERNEL_SMP_H
+#define VENEER_KERNEL_SMP_H
+
+#include <stdbool.h>
+
+/* Starts every enabled CPU that ACPI lists (at most max_cpus in all, 0 = no limit). */
+void smp_start_cpus(unsigned max_cpus);
+unsigned smp_cpu_count(void);
+
+/* Runs fn on every online CPU, this one included, and waits (bounded) until all are done; false if one did not finish. */
+bool smp_call_on_all(void (*fn)(void));
+
+#endif
