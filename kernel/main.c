@@ -4,9 +4,12 @@
  * is reported), then the boot information and the command line (they say
  * where to log), then memory, then everything that allocates.
  */
+#include "arch/apic.h"
 #include "arch/cpu.h"
 #include "arch/descriptors.h"
 #include "arch/paging.h"
+#include "arch/tsc.h"
+#include "kernel/acpi.h"
 #include "kernel/config.h"
 #include "kernel/debugcon.h"
 #include "kernel/fault_injection.h"
@@ -17,8 +20,10 @@
 #include "kernel/percpu.h"
 #include "kernel/serial.h"
 #include "kernel/shutdown.h"
+#include "kernel/smp.h"
 #include "kernel/version.h"
 #include "kernel/vga_text.h"
+#include "vmx/vmx_root.h"
 
 void kernel_main(uint32_t magic, uint32_t info_address);
 
@@ -106,6 +111,20 @@ void kernel_main(uint32_t magic, uint32_t info_address)
 	start_screen_console(&boot_info.framebuffer);
 
 	fault_inject(config.fault);
+
+	tsc_calibrate();
+	apic_init_this_cpu();
+	acpi_init(&boot_info);
+	smp_start_cpus(config.max_cpus);
+
+	vmx_init();
+	shutdown_cpu_teardown = vmx_disable_this_cpu;
+	smp_call_on_all(vmx_enable_this_cpu);
+	if (vmx_failed_cpus()) {
+		pr_error("vmx: %u of %u CPUs could not enter VMX root operation", vmx_failed_cpus(), smp_cpu_count());
+		shutdown(EXIT_VMX_FAILED);
+	}
+	pr_info("vmx: all %u CPUs in VMX root operation", smp_cpu_count());
 
 	pr_info("boot: done");
 	shutdown(EXIT_SUCCESS);

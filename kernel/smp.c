@@ -1,0 +1,253 @@
+/*
+ * Multiprocessor start-up and shutdown.  The boot CPU starts the others
+ * one by one with INIT-SIPI-SIPI through the trampoline below 1 MiB
+ * (SDM Vol. 3A, 9.4.4.1 "Typical BSP Initialization Sequence": INIT, 10 ms,
+ * SIPI, 200 us, SIPI), waits for each to say it is online, and leaves out
+ * any that does not answer in time.  Started CPUs wait in an idle loop for
+ * work from the boot CPU, or for the order to stop.
+ */
+#include "arch/apic.h"
+#include "arch/cpu.h"
+#include "arch/descriptors.h"
+#include "arch/msr.h"
+#include "arch/paging.h"
+#include "arch/tsc.h"
+#include "boot/ap_trampoline.h"
+#include "kernel/acpi.h"
+#include "kernel/log.h"
+#include "kernel/memory.h"
+#include "kernel/page_alloc.h"
+#include "kernel/panic.h"
+#include "kernel/percpu.h"
+#include "kernel/shutdown.h"
+#include "kernel/smp.h"
+#include "kernel/string.h"
+
+#define AP_STACK_PAGES          4
+#define AP_ANSWER_TIMEOUT_US    1000000         /* 1 s: generous even for emulators */
+#define WORK_TIMEOUT_US         5000000
+#define STOP_TIMEOUT_US         100000
+
+extern const char ap_trampoline_start[], ap_trampoline_end[], ap_trampoline_protected[];
+extern const char ap_trampoline_gdt[], ap_trampoline_gdt_end[];
+extern const char ap_entry64[];
+extern char boot_pml4[];
+extern int boot_cpu_has_nx;
+extern volatile int exceptions_stopping_all;
+
+void ap_main(struct percpu *cpu) __attribute__((noreturn));
+
+static unsigned cpu_count = 1;
+static volatile int stop_requested;
+
+unsigned smp_cpu_count(void)
+{
+	return cpu_count;
+}
+
+static void __attribute__((noreturn)) stop_this_cpu(void)
+{
+	struct percpu *cpu = this_cpu();
+
+	if (shutdown_cpu_teardown)
+		shutdown_cpu_teardown();
+	__atomic_store_n(&cpu->stopped, 1, __ATOMIC_RELEASE);
+	halt_forever();
+}
+
+static void __attribute__((noreturn)) idle_loop(struct percpu *cpu)
+{
+	for (;;) {
+		if (stop_requested)
+			stop_this_cpu();
+		void (*fn)(void) = cpu->work;
+		if (fn) {
+			fn();
+			__atomic_store_n(&cpu->work, NULL, __ATOMIC_RELEASE);
+		}
+		cpu_relax();
+	}
+}
+
+void ap_main(struct percpu *cpu)
+{
+	percpu_install(cpu);
+	descriptors_load(cpu->descriptors);
+	write_cr3(paging_kernel_cr3());
+	apic_init_this_cpu();
+	__atomic_store_n(&cpu->online, 1, __ATOMIC_RELEASE);
+	pr_info("smp: CPU %u online (APIC ID %u)", cpu->cpu_id, cpu->apic_id);
+	idle_loop(cpu);
+}
+
+static void *trampoline_params(uint64_t base)
+{
+	return (void *)(uintptr_t)(base + AP_PARAMS_OFFSET);
+}
+
+static void prepare_trampoline(uint64_t base)
+{
+	size_t size = (size_t)(ap_trampoline_end - ap_trampoline_start);
+
+	BUG_ON(size > AP_PARAMS_OFFSET);
+	memcpy((void *)(uintptr_t)base, ap_trampoline_start, size);
+
+	uint8_t *p = trampoline_params(base);
+	uint16_t gdt_limit = (uint16_t)(ap_trampoline_gdt_end - ap_trampoline_gdt - 1);
+	uint32_t gdt_base = (uint32_t)(base + (uint64_t)(ap_trampoline_gdt - ap_trampoline_start));
+	uint32_t protected_entry = (uint32_t)(base + (uint64_t)(ap_trampoline_protected - ap_trampoline_start));
+	uint32_t long_entry = (uint32_t)(uintptr_t)ap_entry64;
+	uint16_t code32 = AP_GDT_CODE32, code64 = AP_GDT_CODE64;
+	uint32_t cr3 = (uint32_t)(uintptr_t)boot_pml4;
+	uint32_t efer = (uint32_t)(EFER_LME | (boot_cpu_has_nx ? EFER_NXE : 0));
+
+	memcpy(p + AP_PARAM_GDT, &gdt_limit, 2);
+	memcpy(p + AP_PARAM_GDT + 2, &gdt_base, 4);
+	memcpy(p + AP_PARAM_PROTECTED_JUMP, &protected_entry, 4);
+	memcpy(p + AP_PARAM_PROTECTED_JUMP + 4, &code32, 2);
+	memcpy(p + AP_PARAM_LONG_JUMP, &long_entry, 4);
+	memcpy(p + AP_PARAM_LONG_JUMP + 4, &code64, 2);
+	memcpy(p + AP_PARAM_CR3, &cr3, 4);
+	memcpy(p + AP_PARAM_EFER, &efer, 4);
+}
+
+static struct percpu *new_cpu(unsigned cpu_id, uint32_t apic)
+{
+	size_t per_cpu_pages = (sizeof(struct percpu) + sizeof(struct cpu_descriptors) + 4095) / 4096;
+	uint8_t *block = alloc_pages(per_cpu_pages);
+	struct percpu *cpu = (struct percpu *)block;
+	uint8_t *stack = alloc_pages(AP_STACK_PAGES);
+
+	cpu->cpu_id = cpu_id;
+	cpu->apic_id = apic;
+	cpu->descriptors = (struct cpu_descriptors *)(block + ((sizeof(struct percpu) + 63) & ~63ul));
+	cpu->stack_top = (uint64_t)(uintptr_t)(stack + AP_STACK_PAGES * 4096);
+	return cpu;
+}
+
+static bool wait_online(struct percpu *cpu, uint64_t microseconds)
+{
+	uint64_t deadline = tsc_deadline_after_us(microseconds);
+
+	while (rdtsc() < deadline)
+		if (__atomic_load_n(&cpu->online, __ATOMIC_ACQUIRE))
+			return true;
+	return __atomic_load_n(&cpu->online, __ATOMIC_ACQUIRE);
+}
+
+static bool start_cpu(uint64_t trampoline, struct percpu *cpu)
+{
+	uint8_t *p = trampoline_params(trampoline);
+	uint64_t stack = cpu->stack_top, percpu = (uint64_t)(uintptr_t)cpu;
+
+	memcpy(p + AP_PARAM_STACK, &stack, 8);
+	memcpy(p + AP_PARAM_PERCPU, &percpu, 8);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+
+	uint8_t vector = (uint8_t)(trampoline >> 12);
+	if (!apic_send_init(cpu->apic_id))
+		return false;
+	udelay(10000);
+	for (int sipi = 0; sipi < 2; sipi++) {
+		if (!apic_send_startup(cpu->apic_id, vector))
+			return false;
+		if (wait_online(cpu, sipi == 0 ? 200 : AP_ANSWER_TIMEOUT_US))
+			return true;
+	}
+	return false;
+}
+
+static void stop_other_cpus(void)
+{
+	struct percpu *self = this_cpu();
+
+	stop_requested = 1;
+	exceptions_stopping_all = 1;
+	uint64_t deadline = tsc_deadline_after_us(STOP_TIMEOUT_US);
+	for (unsigned id = 0; id < MAX_CPUS; id++) {
+		struct percpu *cpu = percpu_of(id);
+		if (!cpu || cpu == self || !cpu->online)
+			continue;
+		while (!__atomic_load_n(&cpu->stopped, __ATOMIC_ACQUIRE) && rdtsc() < deadline)
+			cpu_relax();
+		if (!cpu->stopped) {
+			/* Busy or stuck with interrupts off: an NMI stops it (see arch/exceptions.c). */
+			apic_send_nmi(cpu->apic_id);
+		}
+	}
+}
+
+void smp_start_cpus(unsigned max_cpus)
+{
+	const struct acpi_info *acpi = acpi_get();
+	const struct memory_plan *mem = memory_layout();
+	uint32_t self = apic_id();
+
+	this_cpu()->apic_id = self;
+	shutdown_stop_other_cpus = stop_other_cpus;
+	if (!acpi || !acpi->have_madt) {
+		pr_warn("smp: no MADT: running on the boot CPU only");
+		return;
+	}
+	if (mem->trampoline.end == mem->trampoline.start) {
+		pr_warn("smp: no low memory for the start-up trampoline: running on the boot CPU only");
+		return;
+	}
+	prepare_trampoline(mem->trampoline.start);
+
+	unsigned listed = 0;
+	for (size_t i = 0; i < acpi->madt.cpu_count; i++) {
+		const struct acpi_cpu *c = &acpi->madt.cpus[i];
+		if (!c->enabled)
+			continue;
+		listed++;
+		if (c->apic_id == self)
+			continue;
+		if (max_cpus && cpu_count >= max_cpus)
+			continue;
+		if (cpu_count >= MAX_CPUS) {
+			pr_warn("smp: veneer supports %d CPUs; leaving out APIC ID %u", MAX_CPUS, c->apic_id);
+			continue;
+		}
+		if (c->apic_id > 0xFF && !apic_x2apic_mode()) {
+			pr_warn("smp: APIC ID %u needs x2APIC mode, which the firmware did not enable; leaving it out",
+				c->apic_id);
+			continue;
+		}
+		struct percpu *cpu = new_cpu(cpu_count, c->apic_id);
+		if (start_cpu(mem->trampoline.start, cpu)) {
+			cpu_count++;
+		} else {
+			pr_warn("smp: CPU with APIC ID %u did not answer INIT-SIPI-SIPI; leaving it out", c->apic_id);
+			/* Its memory stays allocated: the CPU might still wake up and use it. */
+		}
+	}
+	pr_info("smp: %u of %u CPUs online%s", cpu_count, listed,
+		max_cpus && listed > max_cpus ? " (limited by cpus= on the command line)" : "");
+}
+
+bool smp_call_on_all(void (*fn)(void))
+{
+	struct percpu *self = this_cpu();
+	bool all_done = true;
+
+	for (unsigned id = 0; id < MAX_CPUS; id++) {
+		struct percpu *cpu = percpu_of(id);
+		if (cpu && cpu != self && cpu->online)
+			__atomic_store_n(&cpu->work, fn, __ATOMIC_RELEASE);
+	}
+	fn();
+	uint64_t deadline = tsc_deadline_after_us(WORK_TIMEOUT_US);
+	for (unsigned id = 0; id < MAX_CPUS; id++) {
+		struct percpu *cpu = percpu_of(id);
+		if (!cpu || cpu == self || !cpu->online)
+			continue;
+		while (__atomic_load_n(&cpu->work, __ATOMIC_ACQUIRE) && rdtsc() < deadline)
+			cpu_relax();
+		if (cpu->work) {
+			pr_error("smp: CPU %u did not finish its work in time", id);
+			all_done = false;
+		}
+	}
+	return all_done;
+}

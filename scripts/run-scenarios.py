@@ -1,0 +1,777 @@
+#!/usr/bin/env python3
+"""Boot veneer in emulators and check what it prints on its serial line.
+
+Each scenario is one file tests/scenarios/NAME.scn.  For each, this script
+writes a grub.cfg, builds an ISO with scripts/make-iso.sh (kept and reused
+while its inputs do not change), boots it in QEMU or Bochs with the serial
+line going to build/scenarios/NAME/serial.log, stops the emulator at the
+timeout, and checks the log.  Scenarios run in parallel.
+
+Scenario file format: one "key: value" per line; lines starting with '#'
+and blank lines are ignored.  Keys marked (many) may repeat; the others
+may appear once.
+
+  description: TEXT        what the scenario shows (printed by --list)
+  emulator: NAME           qemu-bios | qemu-uefi | bochs          (required)
+  boot: cdrom|disk         the ISO as a CD, or as a raw hard disk the way a
+                           USB stick boots                        (cdrom)
+  cpus: N                  number of CPUs                         (1)
+  memory: MIB              guest memory                           (512)
+  cmdline: TEXT            veneer's command line                  (empty)
+  timeout: SECONDS         longest the emulator may run           (60)
+  expect-exit: N|nonzero|any
+                           the kernel's exit code: QEMU's isa-debug-exit
+                           status, or on Bochs the number in the final
+                           "veneer: exit N" line                  (0)
+  expect-timeout: yes      the kernel halts instead of ending the emulator:
+                           the run ends once every expect and expect-count
+                           is met (plus one second for late lines), or at
+                           the timeout, and an emulator that exits on its
+                           own is a failure
+  expect: REGEX            (many) some line of the log matches
+  expect-count: N REGEX    (many) exactly N lines match
+  reject: REGEX            (many) no line matches
+  allow-faults: yes        drop the default "reject: error: FAULT"
+  framebuffer: yes         let GRUB set a graphics mode on BIOS too
+                           (BIOS runs otherwise keep VGA text mode)
+  grub-entry: multiboot1   load with GRUB's 'multiboot' command instead of
+                           'multiboot2'
+  modules: PATH...         (many) files put in /boot of the ISO and loaded
+                           as modules named after their file name; relative
+                           paths start at the repository, {build} is the
+                           build directory
+  qemu-cpu: MODEL          QEMU's -cpu, e.g. qemu32               (QEMU's default)
+  bochs-cpu: MODEL         Bochs's cpu model           (corei7_skylake_x)
+  bochs-ips: N             Bochs's emulated instructions per second, which
+                           sets how fast emulated time runs   (50000000)
+
+Regular expressions are Python's, searched in each line of the log after
+carriage returns and terminal escape sequences are removed.
+
+A scenario that should end the emulator must say how in its cmdline
+(exit=qemu or exit=bochs): the harness does not add it, so that the
+command line under test is exactly the one written down.
+
+Emulator facts this relies on:
+  QEMU with isa-debug-exit exits with status (code << 1) | 1; a reset with
+  -no-reboot (a triple fault) or an ACPI power-off exits with status 0.
+  Bochs exits with status 1 after "Shutdown" on port 0x8900 and after an
+  ACPI soft power-off alike (both are forced fatal "panics"), and with
+  status 1 after any real panic or configuration error too, so the status
+  says nothing: the harness reads the panic message in bochs.log and the
+  kernel's final "veneer: exit N" line instead.
+  Bochs flushes its serial file as it goes, so a halted run can be checked
+  before it is killed.
+"""
+
+import argparse
+import concurrent.futures
+import fnmatch
+import hashlib
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SCENARIO_DIR = os.path.join(REPO, "tests", "scenarios")
+MAKE_ISO = os.path.join(REPO, "scripts", "make-iso.sh")
+
+QEMU = "qemu-system-x86_64"
+OVMF_CODE = "/usr/share/OVMF/OVMF_CODE_4M.fd"
+OVMF_VARS = "/usr/share/OVMF/OVMF_VARS_4M.fd"
+BOCHS = "bochs"
+BOCHS_BIOS = "/usr/share/bochs/BIOS-bochs-latest"
+BOCHS_VGABIOS = "/usr/share/vgabios/vgabios.bin"
+BOCHS_RFB_PLUGIN = "/usr/lib/x86_64-linux-gnu/bochs/plugins/libbx_rfb_gui.so"
+
+EMULATORS = ("qemu-bios", "qemu-uefi", "bochs")
+DEFAULT_REJECT = r"error: FAULT"
+EXIT_LINE = re.compile(r"\[cpu\d+\] veneer: exit (\d+)")
+# Bochs ends with one of these "panics" when the guest asks it to stop.
+BOCHS_CLEAN_ENDS = ("Shutdown port: shutdown requested", "ACPI control: soft power off")
+SETTLE_SECONDS = 1.0        # expect-timeout: wait this long for late lines
+TAIL_LINES = 30
+
+SINGLE_KEYS = {
+    "description", "emulator", "boot", "cpus", "memory", "cmdline", "timeout",
+    "expect-exit", "expect-timeout", "allow-faults", "framebuffer", "grub-entry",
+    "qemu-cpu", "bochs-cpu", "bochs-ips",
+}
+MANY_KEYS = {"expect", "expect-count", "reject", "modules"}
+
+
+class ScenarioError(Exception):
+    """A mistake in a scenario file, reported as file:line."""
+
+
+class Scenario:
+    def __init__(self, path):
+        self.path = path
+        self.name = os.path.splitext(os.path.basename(path))[0]
+        self.description = ""
+        self.emulator = None
+        self.boot = "cdrom"
+        self.cpus = 1
+        self.memory = 512
+        self.cmdline = ""
+        self.timeout = 60.0
+        self.expect_exit = "0"
+        self.expect_timeout = False
+        self.expect = []            # [(source, compiled)]
+        self.expect_count = []      # [(n, source, compiled)]
+        self.reject = []            # [(source, compiled)]
+        self.allow_faults = False
+        self.framebuffer = False
+        self.grub_entry = "multiboot2"
+        self.modules = []
+        self.qemu_cpu = None
+        self.bochs_cpu = "corei7_skylake_x"
+        self.bochs_ips = 50000000
+        self.error = None           # a ScenarioError message, if the file is wrong
+
+
+def parse_yes_no(value, where):
+    if value in ("yes", "no"):
+        return value == "yes"
+    raise ScenarioError(f"{where}: expected 'yes' or 'no', not '{value}'")
+
+
+def parse_int(value, where, low, high):
+    try:
+        number = int(value)
+    except ValueError:
+        raise ScenarioError(f"{where}: expected a number, not '{value}'") from None
+    if not low <= number <= high:
+        raise ScenarioError(f"{where}: {number} is outside {low}..{high}")
+    return number
+
+
+def compile_regex(source, where):
+    try:
+        return re.compile(source)
+    except re.error as err:
+        raise ScenarioError(f"{where}: bad regular expression '{source}': {err}") from None
+
+
+def parse_scenario(path, build_dir):
+    sc = Scenario(path)
+    rel = os.path.relpath(path, REPO)
+    seen = set()
+    with open(path, encoding="utf-8") as f:
+        lines = f.read().splitlines()
+    for number, raw in enumerate(lines, 1):
+        where = f"{rel}:{number}"
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        key, colon, value = line.partition(":")
+        key, value = key.strip(), value.strip()
+        if not colon or (key not in SINGLE_KEYS and key not in MANY_KEYS):
+            raise ScenarioError(f"{where}: unknown line '{line}' (keys: "
+                                + ", ".join(sorted(SINGLE_KEYS | MANY_KEYS)) + ")")
+        if key in SINGLE_KEYS:
+            if key in seen:
+                raise ScenarioError(f"{where}: '{key}' appears twice")
+            seen.add(key)
+        if key == "description":
+            sc.description = value
+        elif key == "emulator":
+            if value not in EMULATORS:
+                raise ScenarioError(f"{where}: emulator must be one of {', '.join(EMULATORS)}")
+            sc.emulator = value
+        elif key == "boot":
+            if value not in ("cdrom", "disk"):
+                raise ScenarioError(f"{where}: boot must be 'cdrom' or 'disk'")
+            sc.boot = value
+        elif key == "cpus":
+            sc.cpus = parse_int(value, where, 1, 64)
+        elif key == "memory":
+            sc.memory = parse_int(value, where, 32, 65536)
+        elif key == "cmdline":
+            sc.cmdline = value
+        elif key == "timeout":
+            sc.timeout = float(parse_int(value, where, 1, 3600))
+        elif key == "expect-exit":
+            if value not in ("nonzero", "any"):
+                parse_int(value, where, 0, 2**31 - 1)
+            sc.expect_exit = value
+        elif key == "expect-timeout":
+            sc.expect_timeout = parse_yes_no(value, where)
+        elif key == "expect":
+            sc.expect.append((value, compile_regex(value, where)))
+        elif key == "expect-count":
+            count, _, regex = value.partition(" ")
+            n = parse_int(count, where, 0, 100000)
+            regex = regex.strip()
+            if not regex:
+                raise ScenarioError(f"{where}: expect-count needs a number and a regular expression")
+            sc.expect_count.append((n, regex, compile_regex(regex, where)))
+        elif key == "reject":
+            sc.reject.append((value, compile_regex(value, where)))
+        elif key == "allow-faults":
+            sc.allow_faults = parse_yes_no(value, where)
+        elif key == "framebuffer":
+            sc.framebuffer = parse_yes_no(value, where)
+        elif key == "grub-entry":
+            if value not in ("multiboot1", "multiboot2"):
+                raise ScenarioError(f"{where}: grub-entry must be 'multiboot1' or 'multiboot2'")
+            sc.grub_entry = value
+        elif key == "modules":
+            for item in value.split():
+                item = item.replace("{build}", build_dir)
+                sc.modules.append(os.path.normpath(os.path.join(REPO, item)))
+        elif key == "qemu-cpu":
+            sc.qemu_cpu = value
+        elif key == "bochs-cpu":
+            sc.bochs_cpu = value
+        elif key == "bochs-ips":
+            sc.bochs_ips = parse_int(value, where, 1000000, 2000000000)
+
+    if sc.emulator is None:
+        raise ScenarioError(f"{rel}: no 'emulator:' line")
+    if not sc.allow_faults:
+        sc.reject.append((DEFAULT_REJECT, re.compile(DEFAULT_REJECT)))
+    if sc.qemu_cpu and not sc.emulator.startswith("qemu"):
+        raise ScenarioError(f"{rel}: qemu-cpu is only for the qemu-* emulators")
+    if "bochs-cpu" in seen or "bochs-ips" in seen:
+        if sc.emulator != "bochs":
+            raise ScenarioError(f"{rel}: bochs-cpu and bochs-ips are only for emulator: bochs")
+    if sc.expect_timeout:
+        if "expect-exit" in seen:
+            raise ScenarioError(f"{rel}: expect-timeout and expect-exit exclude each other")
+        if not sc.expect and not sc.expect_count:
+            raise ScenarioError(f"{rel}: expect-timeout needs at least one expect or expect-count")
+    else:
+        wanted = "exit=bochs" if sc.emulator == "bochs" else "exit=qemu"
+        if wanted not in sc.cmdline.split():
+            raise ScenarioError(f"{rel}: the cmdline must contain {wanted} so the kernel ends "
+                                "the emulator (or the scenario must say expect-timeout: yes)")
+    return sc
+
+
+def load_scenarios(scenario_dir, build_dir):
+    scenarios = []
+    for entry in sorted(os.listdir(scenario_dir)):
+        if not entry.endswith(".scn"):
+            continue
+        path = os.path.join(scenario_dir, entry)
+        try:
+            scenarios.append(parse_scenario(path, build_dir))
+        except (ScenarioError, OSError, UnicodeDecodeError) as err:
+            broken = Scenario(path)
+            broken.error = str(err)
+            scenarios.append(broken)
+    return scenarios
+
+
+# ---------------------------------------------------------------------------
+# Images
+
+def grub_cfg(sc):
+    loader, module = ("multiboot2", "module2") if sc.grub_entry == "multiboot2" else ("multiboot", "module")
+    lines = [
+        f"# Generated by scripts/run-scenarios.py for tests/scenarios/{sc.name}.scn",
+        "serial --unit=0 --speed=115200 --word=8 --parity=no --stop=1",
+        "terminal_input serial",
+        "terminal_output serial",
+        "set timeout=0",
+        "set default=0",
+        # UEFI GRUB needs a video driver loaded to hand over a framebuffer.
+        "insmod all_video",
+    ]
+    if sc.framebuffer:
+        lines.append("set gfxpayload=1024x768x32,800x600x32,auto")
+    else:
+        lines += ['if [ "$grub_platform" = "pc" ]; then', "\tset gfxpayload=text", "fi"]
+    lines.append(f'menuentry "veneer scenario {sc.name}" {{')
+    lines.append(f"\t{loader} /boot/veneer.elf {sc.cmdline}".rstrip())
+    for path in sc.modules:
+        base = os.path.basename(path)
+        lines.append(f"\t{module} /boot/{base} {base}")
+    lines += ["\tboot", "}"]
+    return "\n".join(lines) + "\n"
+
+
+def file_digest(hasher, path):
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            hasher.update(block)
+
+
+def build_iso(sc, kernel, run_dir):
+    """Writes grub.cfg and builds the ISO unless one with the same inputs is there."""
+    cfg_text = grub_cfg(sc)
+    cfg_path = os.path.join(run_dir, "grub.cfg")
+    iso = os.path.join(run_dir, "veneer.iso")
+    stamp = os.path.join(run_dir, "iso.sha256")
+
+    for path in sc.modules:
+        if not os.path.isfile(path):
+            raise RuntimeError(f"module {os.path.relpath(path, REPO)} does not exist")
+    hasher = hashlib.sha256()
+    for path in [kernel, MAKE_ISO] + sc.modules:
+        hasher.update(os.path.basename(path).encode() + b"\0")
+        file_digest(hasher, path)
+    hasher.update(cfg_text.encode())
+    digest = hasher.hexdigest()
+
+    try:
+        with open(stamp) as f:
+            if f.read().strip() == digest and os.path.isfile(iso):
+                return iso, True
+    except FileNotFoundError:
+        pass
+    with open(cfg_path, "w") as f:
+        f.write(cfg_text)
+    result = subprocess.run([MAKE_ISO, iso, kernel, cfg_path] + sc.modules,
+                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+    if result.returncode != 0:
+        raise RuntimeError("make-iso.sh failed:\n" + result.stdout.rstrip())
+    with open(stamp, "w") as f:
+        f.write(digest + "\n")
+    return iso, False
+
+
+# ---------------------------------------------------------------------------
+# Emulators
+
+def missing_emulator(sc):
+    """Names what is not installed for this scenario's emulator, or None."""
+    if sc.emulator.startswith("qemu"):
+        if not shutil.which(QEMU):
+            return f"{QEMU} not installed"
+        if sc.emulator == "qemu-uefi":
+            for path in (OVMF_CODE, OVMF_VARS):
+                if not os.path.isfile(path):
+                    return f"{path} not installed (package ovmf)"
+        return None
+    if not shutil.which(BOCHS):
+        return "bochs not installed"
+    for path, package in ((BOCHS_BIOS, "bochsbios"), (BOCHS_VGABIOS, "vgabios"),
+                          (BOCHS_RFB_PLUGIN, "bochs")):
+        if not os.path.isfile(path):
+            return f"{path} not installed (package {package})"
+    return None
+
+
+def qemu_command(sc, iso, run_dir, serial_log):
+    cmd = [QEMU, "-machine", "q35", "-accel", "tcg", "-m", str(sc.memory),
+           "-smp", str(sc.cpus), "-display", "none", "-no-reboot", "-nic", "none",
+           "-monitor", "none", "-serial", f"file:{serial_log}",
+           "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
+    if sc.qemu_cpu:
+        cmd += ["-cpu", sc.qemu_cpu]
+    if sc.emulator == "qemu-uefi":
+        vars_copy = os.path.join(run_dir, "OVMF_VARS.fd")
+        shutil.copyfile(OVMF_VARS, vars_copy)
+        cmd += ["-drive", f"if=pflash,format=raw,readonly=on,file={OVMF_CODE}",
+                "-drive", f"if=pflash,format=raw,file={vars_copy}"]
+    if sc.boot == "cdrom":
+        cmd += ["-drive", f"file={iso},format=raw,media=cdrom,readonly=on,if=ide"]
+    else:
+        # snapshot=on: whatever the firmware writes never reaches the cached ISO.
+        cmd += ["-drive", f"file={iso},format=raw,if=ide,snapshot=on"]
+    return cmd
+
+
+def bochsrc(sc, iso, serial_log, bochs_log):
+    if sc.boot == "cdrom":
+        drive = f"ata0-master: type=cdrom, path={iso}, status=inserted"
+    else:
+        # volatile: writes go to a throw-away redo log and no lock file stays behind.
+        drive = f"ata0-master: type=disk, path={iso}, mode=volatile"
+    return "\n".join([
+        f"# Generated by scripts/run-scenarios.py for tests/scenarios/{sc.name}.scn",
+        f"cpu: model={sc.bochs_cpu}, count={sc.cpus}, ips={sc.bochs_ips}, "
+        "reset_on_triple_fault=0, ignore_bad_msrs=0",
+        f"memory: guest={sc.memory}, host={sc.memory}",
+        # fastboot skips the BIOS's boot-menu wait, which costs ~8 s with several CPUs.
+        f"romimage: file={BOCHS_BIOS}, options=fastboot",
+        f"vgaromimage: file={BOCHS_VGABIOS}",
+        "ata0: enabled=1, ioaddr1=0x1f0, ioaddr2=0x3f0, irq=14",
+        drive,
+        f"boot: {sc.boot}",
+        f"com1: enabled=1, mode=file, dev={serial_log}",
+        "port_e9_hack: enabled=1",
+        # Emulated time follows the instruction count from a fixed date: runs repeat exactly.
+        "clock: sync=none, time0=946684800",
+        # Debian's Bochs has no 'nogui'.  RFB waits for no viewer, and each
+        # instance takes the first free port from 5900 on, so parallel runs coexist.
+        'display_library: rfb, options="timeout=0"',
+        "mouse: enabled=0",
+        "magic_break: enabled=0",
+        "sound: driver=dummy",
+        "speaker: enabled=0",
+        f"log: {bochs_log}",
+        "panic: action=fatal",
+        "error: action=report",
+        "info: action=ignore",
+        "debug: action=ignore",
+    ]) + "\n"
+
+
+def bochs_command(sc, iso, run_dir, serial_log):
+    rc_path = os.path.join(run_dir, "bochsrc")
+    bochs_log = os.path.join(run_dir, "bochs.log")
+    with open(rc_path, "w") as f:
+        f.write(bochsrc(sc, iso, serial_log, bochs_log))
+    # Debian builds Bochs with its debugger, which waits at a prompt: 'c' continues.
+    cont = os.path.join(run_dir, "continue.rc")
+    with open(cont, "w") as f:
+        f.write("c\nquit\n")
+    if os.path.exists(bochs_log):
+        os.unlink(bochs_log)
+    return [BOCHS, "-q", "-f", rc_path, "-rc", cont]
+
+
+def kill_group(proc):
+    """Ends the emulator and anything it started; returns its exit status."""
+    for sig, grace in ((signal.SIGTERM, 2.0), (signal.SIGKILL, 5.0)):
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            break
+        try:
+            return proc.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            continue
+    return proc.wait()
+
+
+# ---------------------------------------------------------------------------
+# Checking
+
+ESCAPES = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[()][0-9A-Za-z]|\x1b[=>]")
+
+
+def read_log(path):
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except FileNotFoundError:
+        return []
+    text = ESCAPES.sub("", data.decode("utf-8", errors="replace")).replace("\r", "")
+    return text.split("\n")
+
+
+def count_lines(lines, regex):
+    return sum(1 for line in lines if regex.search(line))
+
+
+def expectations_met(sc, lines):
+    if any(count_lines(lines, regex) == 0 for _, regex in sc.expect):
+        return False
+    return all(count_lines(lines, regex) >= n for n, _, regex in sc.expect_count)
+
+
+def log_problems(sc, lines):
+    problems = []
+    for source, regex in sc.expect:
+        if count_lines(lines, regex) == 0:
+            problems.append(f"missing: {source}")
+    for n, source, regex in sc.expect_count:
+        got = count_lines(lines, regex)
+        if got != n:
+            problems.append(f"expected {n} lines matching '{source}', got {got}")
+    for source, regex in sc.reject:
+        hits = [line for line in lines if regex.search(line)]
+        if hits:
+            problems.append(f"rejected '{source}' matched: {hits[0].strip()}")
+    return problems
+
+
+def exit_code_problem(sc, code):
+    if sc.expect_exit == "any":
+        return None
+    if sc.expect_exit == "nonzero":
+        return None if code != 0 else "exit code 0, expected a failure (non-zero) exit code"
+    if code != int(sc.expect_exit):
+        return f"exit code {code}, expected {sc.expect_exit}"
+    return None
+
+
+def last_exit_line(lines):
+    code = None
+    for line in lines:
+        match = EXIT_LINE.search(line)
+        if match:
+            code = int(match.group(1))
+    return code
+
+
+def bochs_panic(bochs_log):
+    """The last panic message in bochs.log, or None."""
+    message = None
+    try:
+        with open(bochs_log, encoding="utf-8", errors="replace") as f:
+            for line in f:
+                if ">>PANIC<<" in line:
+                    message = line.split(">>PANIC<<", 1)[1].strip()
+    except FileNotFoundError:
+        pass
+    return message
+
+
+def tail_of(path, limit=TAIL_LINES):
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            lines = f.read().splitlines()
+    except FileNotFoundError:
+        return []
+    return lines[-limit:]
+
+
+# ---------------------------------------------------------------------------
+# One scenario
+
+class Result:
+    def __init__(self, sc, status, seconds=0.0, reasons=(), note=""):
+        self.sc = sc
+        self.status = status        # PASS, FAIL or SKIP
+        self.seconds = seconds
+        self.reasons = list(reasons)
+        self.note = note
+        self.tail = []
+        self.run_dir = None
+
+
+def run_scenario(sc, kernel, build_dir, ci):
+    started = time.monotonic()
+    if sc.error:
+        return Result(sc, "FAIL", 0.0, [sc.error])
+    missing = missing_emulator(sc)
+    if missing:
+        if ci:
+            return Result(sc, "FAIL", 0.0, [f"SKIPPED ({missing}), and CI may not skip a scenario"])
+        return Result(sc, "SKIP", 0.0, [f"SKIPPED ({missing})"])
+
+    run_dir = os.path.join(build_dir, "scenarios", sc.name)
+    os.makedirs(run_dir, exist_ok=True)
+    try:
+        iso, reused = build_iso(sc, kernel, run_dir)
+    except (RuntimeError, OSError) as err:
+        result = Result(sc, "FAIL", time.monotonic() - started, [f"building the ISO: {err}"])
+        result.run_dir = run_dir
+        return result
+    iso_seconds = time.monotonic() - started
+
+    serial_log = os.path.join(run_dir, "serial.log")
+    if os.path.exists(serial_log):
+        os.unlink(serial_log)
+    if sc.emulator == "bochs":
+        cmd = bochs_command(sc, iso, run_dir, serial_log)
+    else:
+        cmd = qemu_command(sc, iso, run_dir, serial_log)
+    out_path = os.path.join(run_dir, "emulator.out")
+    with open(os.path.join(run_dir, "command.txt"), "w") as f:
+        f.write(" ".join(cmd) + "\n")
+
+    boot_started = time.monotonic()
+    with open(out_path, "w") as out:
+        proc = subprocess.Popen(cmd, cwd=run_dir, stdin=subprocess.DEVNULL, stdout=out,
+                                stderr=subprocess.STDOUT, start_new_session=True)
+    deadline = boot_started + sc.timeout
+    timed_out = False
+    stopped_early = False
+    met_at = None
+    status = None
+    while status is None:
+        try:
+            status = proc.wait(timeout=0.2)
+            break
+        except subprocess.TimeoutExpired:
+            pass
+        now = time.monotonic()
+        if now >= deadline:
+            timed_out = True
+            status = kill_group(proc)
+            break
+        if sc.expect_timeout:
+            if met_at is None and expectations_met(sc, read_log(serial_log)):
+                met_at = now
+            if met_at is not None and now - met_at >= SETTLE_SECONDS:
+                stopped_early = True
+                status = kill_group(proc)
+                break
+    boot_seconds = time.monotonic() - boot_started
+
+    lines = read_log(serial_log)
+    reasons = []
+    if sc.expect_timeout:
+        if timed_out and not expectations_met(sc, lines):
+            reasons.append(f"ran until the timeout ({sc.timeout:.0f} s) without seeing every expectation")
+        if not timed_out and not stopped_early:
+            reasons.append(f"expected the kernel to halt, but the emulator exited on its own "
+                           f"(status {status})")
+            if sc.emulator == "bochs":
+                panic = bochs_panic(os.path.join(run_dir, "bochs.log"))
+                if panic:
+                    reasons.append(f"Bochs: {panic}")
+    elif timed_out:
+        reasons.append(f"timed out after {sc.timeout:.0f} s: the kernel did not end the emulator")
+    elif sc.emulator == "bochs":
+        panic = bochs_panic(os.path.join(run_dir, "bochs.log"))
+        logged = last_exit_line(lines)
+        if panic is None:
+            reasons.append(f"Bochs exited with status {status} without a panic message "
+                           "(did it start? see emulator.out)")
+        elif panic not in BOCHS_CLEAN_ENDS:
+            reasons.append(f"Bochs stopped: {panic}")
+        elif logged is None:
+            reasons.append("the kernel ended Bochs without a final 'veneer: exit N' line")
+        else:
+            problem = exit_code_problem(sc, logged)
+            if problem:
+                reasons.append(problem)
+    else:
+        logged = last_exit_line(lines)
+        if status == 0 or status < 0 or status % 2 == 0:
+            how = {0: "the guest reset (a triple fault?) or powered off"}.get(status, "QEMU failed")
+            reasons.append(f"QEMU exited with status {status}, not through isa-debug-exit: {how}")
+        elif status == 1 and logged is None:
+            reasons.append("QEMU exited with status 1 and the kernel printed no 'veneer: exit' "
+                           "line: QEMU itself failed (see emulator.out)")
+        else:
+            code = status >> 1
+            if logged is not None and logged != code:
+                reasons.append(f"isa-debug-exit gave exit code {code} but the log says {logged}")
+            problem = exit_code_problem(sc, code)
+            if problem:
+                reasons.append(problem)
+    reasons += log_problems(sc, lines)
+
+    how = "reused ISO" if reused else f"ISO {iso_seconds:.1f} s"
+    note = f"{how}, {sc.emulator} {boot_seconds:.1f} s"
+    if stopped_early:
+        note += ", stopped once matched"
+    result = Result(sc, "FAIL" if reasons else "PASS", time.monotonic() - started, reasons, note)
+    result.run_dir = run_dir
+    if reasons:
+        result.tail = [line for line in lines if line.strip()][-TAIL_LINES:]
+        extra = tail_of(out_path, 10)
+        if extra:
+            result.tail += ["--- emulator.out (last lines) ---"] + extra
+    return result
+
+
+# ---------------------------------------------------------------------------
+
+def report(result, out_lock):
+    sc = result.sc
+    with out_lock:
+        if result.status == "SKIP":
+            print(f"SKIP  {sc.name}: {result.reasons[0]}  <<<<<<<<<<", flush=True)
+            return
+        print(f"{result.status}  {sc.name}  {result.seconds:.1f} s"
+              + (f"  ({result.note})" if result.note else ""), flush=True)
+        if result.status == "FAIL":
+            for reason in result.reasons:
+                print(f"      {reason}")
+            if result.run_dir:
+                print(f"      files: {os.path.relpath(result.run_dir)}/")
+            if result.tail:
+                print("      --- serial.log (last lines) ---")
+                for line in result.tail:
+                    print(f"      | {line}")
+            sys.stdout.flush()
+
+
+def selected(scenarios, patterns):
+    if not patterns:
+        return scenarios
+    chosen = []
+    for sc in scenarios:
+        for pattern in patterns:
+            if any(ch in pattern for ch in "*?["):
+                if fnmatch.fnmatchcase(sc.name, pattern):
+                    break
+            elif pattern in sc.name:
+                break
+        else:
+            continue
+        chosen.append(sc)
+    return chosen
+
+
+def main():
+    parser = argparse.ArgumentParser(
+        description="Boot veneer's ISO in emulators and check the serial log "
+                    "(scenario format: see the top of this script or tests/scenarios/README.md).")
+    parser.add_argument("patterns", nargs="*", metavar="NAME",
+                        help="run only scenarios whose name contains NAME (or matches it as a glob)")
+    parser.add_argument("--build", default="build", help="build directory (default: build)")
+    parser.add_argument("--kernel", help="kernel ELF to boot (default: BUILD/veneer.elf)")
+    parser.add_argument("--scenarios", default=SCENARIO_DIR, metavar="DIR",
+                        help="where the .scn files are (default: tests/scenarios)")
+    parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1,
+                        help="scenarios run at once (default: number of CPUs)")
+    parser.add_argument("--list", action="store_true", help="list the scenarios and exit")
+    parser.add_argument("--keep-going", action="store_true", default=True,
+                        help="run every scenario even after a failure (the default)")
+    parser.add_argument("--stop-on-failure", dest="keep_going", action="store_false",
+                        help="start no new scenario after the first failure")
+    args = parser.parse_args()
+
+    build_dir = os.path.abspath(args.build)
+    scenarios = selected(load_scenarios(args.scenarios, build_dir), args.patterns)
+    if args.list:
+        for sc in scenarios:
+            if sc.error:
+                print(f"{sc.name:24} BROKEN: {sc.error}")
+            else:
+                print(f"{sc.name:24} {sc.emulator:9} {sc.boot:5} cpus={sc.cpus}  {sc.description}")
+        return 0
+    if not scenarios:
+        print("error: no scenario matches " + " ".join(args.patterns), file=sys.stderr)
+        return 2
+
+    kernel = os.path.abspath(args.kernel or os.path.join(build_dir, "veneer.elf"))
+    if not os.path.isfile(kernel):
+        print(f"error: {os.path.relpath(kernel)} does not exist; run 'make' first", file=sys.stderr)
+        return 2
+    ci = os.environ.get("CI", "").lower() not in ("", "0", "false", "no")
+    jobs = max(1, args.jobs)
+    print(f"{len(scenarios)} scenarios, {jobs} at a time, kernel {os.path.relpath(kernel)}"
+          + (" (CI: a skip is a failure)" if ci else ""), flush=True)
+
+    out_lock = threading.Lock()
+    failed_once = threading.Event()
+    results = []
+    started = time.monotonic()
+
+    def one(sc):
+        if failed_once.is_set() and not args.keep_going:
+            return None
+        result = run_scenario(sc, kernel, build_dir, ci)
+        if result.status == "FAIL":
+            failed_once.set()
+        report(result, out_lock)
+        return result
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
+        for result in pool.map(one, scenarios):
+            if result is not None:
+                results.append(result)
+
+    passed = sum(r.status == "PASS" for r in results)
+    failed = sum(r.status == "FAIL" for r in results)
+    skipped = sum(r.status == "SKIP" for r in results)
+    print(f"total wall time {time.monotonic() - started:.1f} s")
+    if skipped:
+        print(f"warning: {skipped} scenarios were SKIPPED because an emulator is missing; "
+              "'make deps' (as root) installs them")
+    summary = f"{passed} passed, {failed} failed"
+    if skipped:
+        summary += f", {skipped} skipped"
+    print(summary)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
