@@ -19,6 +19,7 @@ static inline struct cpuid_result cpuid(uint32_t leaf, uint32_t subleaf)
 }
 
 /* Leaf 1 */
+#define CPUID_1_ECX_MONITOR     (1u << 3)
 #define CPUID_1_ECX_VMX         (1u << 5)
 #define CPUID_1_ECX_SMX         (1u << 6)
 #define CPUID_1_ECX_PDCM        (1u << 15)

@@ -8,6 +8,7 @@
  */
 #include "arch/apic.h"
 #include "arch/cpu.h"
+#include "arch/cpuid.h"
 #include "arch/descriptors.h"
 #include "arch/msr.h"
 #include "arch/paging.h"
@@ -38,14 +39,14 @@ extern volatile int exceptions_stopping_all;
 void ap_main(struct percpu *cpu) __attribute__((noreturn));
 
 static unsigned cpu_count = 1;
-static volatile int stop_requested;
+static bool idle_with_mwait;
 
 unsigned smp_cpu_count(void)
 {
 	return cpu_count;
 }
 
-static void __attribute__((noreturn)) stop_this_cpu(void)
+static void stop_this_cpu(void)
 {
 	struct percpu *cpu = this_cpu();
 
@@ -55,17 +56,27 @@ static void __attribute__((noreturn)) stop_this_cpu(void)
 	halt_forever();
 }
 
+/*
+ * An idle CPU sleeps in MWAIT on its work word, so the boot CPU's store
+ * wakes it without an interrupt (SDM Vol. 2B, MONITOR/MWAIT); in an
+ * emulator this also keeps idle CPUs from slowing the busy one down.
+ */
 static void __attribute__((noreturn)) idle_loop(struct percpu *cpu)
 {
 	for (;;) {
-		if (stop_requested)
-			stop_this_cpu();
-		void (*fn)(void) = cpu->work;
+		void (*fn)(void) = __atomic_load_n(&cpu->work, __ATOMIC_ACQUIRE);
 		if (fn) {
 			fn();
 			__atomic_store_n(&cpu->work, NULL, __ATOMIC_RELEASE);
+			continue;
 		}
-		cpu_relax();
+		if (idle_with_mwait) {
+			asm volatile("monitor" : : "a"(&cpu->work), "c"(0), "d"(0));
+			if (!cpu->work)
+				asm volatile("mwait" : : "a"(0), "c"(0));
+		} else {
+			cpu_relax();
+		}
 	}
 }
 
@@ -161,8 +172,12 @@ static void stop_other_cpus(void)
 {
 	struct percpu *self = this_cpu();
 
-	stop_requested = 1;
 	exceptions_stopping_all = 1;
+	for (unsigned id = 0; id < MAX_CPUS; id++) {
+		struct percpu *cpu = percpu_of(id);
+		if (cpu && cpu != self && cpu->online)
+			__atomic_store_n(&cpu->work, stop_this_cpu, __ATOMIC_RELEASE);
+	}
 	uint64_t deadline = tsc_deadline_after_us(STOP_TIMEOUT_US);
 	for (unsigned id = 0; id < MAX_CPUS; id++) {
 		struct percpu *cpu = percpu_of(id);
@@ -185,6 +200,7 @@ void smp_start_cpus(unsigned max_cpus)
 
 	this_cpu()->apic_id = self;
 	shutdown_stop_other_cpus = stop_other_cpus;
+	idle_with_mwait = cpuid(1, 0).ecx & CPUID_1_ECX_MONITOR;
 	if (!acpi || !acpi->have_madt) {
 		pr_warn("smp: no MADT: running on the boot CPU only");
 		return;
