@@ -22,7 +22,7 @@
 	pushq	%rdi
 	pushq	%rsi
 	pushq	%rbp
-	subq	$8, %rsp		/* RSP slot: unused */
+	leaq	-8(%rsp), %rsp		/* RSP slot: unused (lea: flags untouched) */
 	pushq	%rbx
 	pushq	%rdx
 	pushq	%rcx
@@ -34,7 +34,7 @@
 	popq	%rcx
 	popq	%rdx
 	popq	%rbx
-	addq	$8, %rsp		/* RSP slot */
+	leaq	8(%rsp), %rsp		/* RSP slot (lea: flags untouched) */
 	popq	%rbp
 	popq	%rsi
 	popq	%rdi

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 struct cpu_descriptors;
+struct vcpu;
 
 struct percpu {
 	struct percpu *self;
@@ -28,6 +29,7 @@ struct percpu {
 	/* VMX root operation (vmx/vmx_root.c) */
 	bool in_vmx_root;
 	void *vmxon_region;
+	struct vcpu *vcpu;              /* the vCPU this CPU runs, while it runs it */
 };
 
 #define MAX_CPUS 64

@@ -784,8 +784,8 @@ def main():
     skipped = sum(r.status == "SKIP" for r in results)
     print(f"total wall time {time.monotonic() - started:.1f} s")
     if skipped:
-        print(f"warning: {skipped} scenarios were SKIPPED because an emulator is missing; "
-              "'make deps' (as root) installs them")
+        print(f"warning: {skipped} of {len(results)} scenarios were SKIPPED because an emulator "
+              "is missing; 'make deps' (as root) installs it")
     summary = f"{passed} passed, {failed} failed"
     if skipped:
         summary += f", {skipped} skipped"

@@ -1,0 +1,49 @@
+/*
+ * The guest as a whole (one per machine): its EPT, the MSR and I/O
+ * bitmaps every vCPU shares, and the state its boot vCPU starts in.
+ */
+#ifndef VENEER_VMX_GUEST_H
+#define VENEER_VMX_GUEST_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "arch/registers.h"
+#include "vmx/ept.h"
+
+enum guest_entry_mode {
+	GUEST_ENTRY_LONG_MODE,          /* 64-bit, paging on with the given CR3 */
+	GUEST_ENTRY_PROTECTED_MODE,     /* 32-bit flat segments, paging off (unrestricted guest) */
+	GUEST_ENTRY_REAL_MODE,          /* CS:IP as after a SIPI (unrestricted guest) */
+};
+
+/* The first instruction's state.  Segments are flat (base 0, limit 4 GiB) except in real mode. */
+struct guest_entry {
+	enum guest_entry_mode mode;
+	struct general_registers regs;
+	uint64_t rip;
+	uint64_t rsp;
+	uint64_t cr3;
+	uint64_t gdt_base;
+	uint16_t gdt_limit;
+	uint16_t code_selector;
+	uint16_t data_selector;
+	uint16_t real_mode_segment;     /* real mode: CS = this, RIP = offset */
+};
+
+struct guest {
+	struct ept ept;
+	uint8_t *msr_bitmap;            /* 4 KiB */
+	uint8_t *io_bitmap_a;           /* ports 0x0000-0x7FFF */
+	uint8_t *io_bitmap_b;           /* ports 0x8000-0xFFFF */
+	struct guest_entry entry;
+	const char *name;               /* for the log: the module that holds it */
+};
+
+/* Builds EPT and the bitmaps; false with a message when the machine cannot run a guest. */
+bool guest_init(struct guest *guest);
+
+/* May the guest read [gpa, gpa+len)?  True when it is guest memory (mapped by EPT). */
+bool guest_memory_readable(const struct guest *guest, uint64_t gpa, uint64_t len);
+
+#endif

@@ -1,0 +1,86 @@
+/*
+ * A virtual CPU: the guest's general registers (saved by the exit stub
+ * straight into this structure), its VMCS, and what the exit handlers keep
+ * between exits.  Each vCPU runs on one physical CPU, whose VMCS it is
+ * bound to for as long as it runs (SDM Vol. 3C, "VMCS Life Cycle"), so
+ * nothing here needs a lock.
+ */
+#ifndef VENEER_VMX_VCPU_H
+#define VENEER_VMX_VCPU_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arch/registers.h"
+#include "vmx/exit_reasons.h"
+#include "vmx/vmx_entry.h"
+
+struct guest;
+
+enum vcpu_state {
+	VCPU_RUNNING,
+	VCPU_STOPPED,           /* the guest ended or was stopped; the vCPU never runs again */
+};
+
+/* Why a guest stopped: what the run's final line reports. */
+enum guest_end {
+	GUEST_END_NONE,
+	GUEST_END_SHUTDOWN_REQUEST,     /* VENEER_HC_SHUTDOWN */
+	GUEST_END_POWER_OFF,
+	GUEST_END_RESET,
+	GUEST_END_TRIPLE_FAULT,
+	GUEST_END_EPT_VIOLATION,
+	GUEST_END_FATAL_EXIT,           /* an exit veneer cannot handle */
+	GUEST_END_ENTRY_FAILURE,
+};
+
+struct vcpu {
+	/* Offsets fixed by vmx/vmx_entry.S: the exit stub pushes the guest's registers into regs. */
+	struct general_registers regs;
+	uint64_t host_rsp;              /* the hypervisor stack exits are handled on */
+	bool launched;                  /* VMRESUME rather than VMLAUNCH */
+
+	void *vmcs;
+	struct guest *guest;
+	unsigned cpu_id;
+	uint16_t vpid;
+	enum vcpu_state state;
+	enum guest_end end;
+	uint64_t end_code;              /* the code given with VENEER_HC_SHUTDOWN */
+
+	uint64_t exits_total;
+	uint64_t exit_count[EXIT_REASON_COUNT];
+};
+
+_Static_assert(offsetof(struct vcpu, regs) == 0, "the exit stub pushes into vcpu->regs at offset 0");
+_Static_assert(offsetof(struct vcpu, host_rsp) == VCPU_HOST_RSP, "vmx_entry.h: VCPU_HOST_RSP");
+_Static_assert(offsetof(struct vcpu, launched) == VCPU_LAUNCHED, "vmx_entry.h: VCPU_LAUNCHED");
+
+/* Sets up the current CPU's vCPU for guest and runs it until it stops; returns why. */
+enum guest_end vcpu_run(struct vcpu *vcpu);
+
+/* Advances the guest's RIP past the instruction that caused the exit. */
+void vcpu_skip_instruction(struct vcpu *vcpu);
+/* Queues an exception for the next VM entry (with error code where the vector has one). */
+void vcpu_inject_exception(struct vcpu *vcpu, unsigned vector, uint32_t error_code);
+static inline void vcpu_inject_gp(struct vcpu *vcpu)
+{
+	vcpu_inject_exception(vcpu, 13, 0);
+}
+static inline void vcpu_inject_ud(struct vcpu *vcpu)
+{
+	vcpu_inject_exception(vcpu, 6, 0);
+}
+
+/* Stops the guest: reports why with the guest's registers and the exit's details. */
+void vcpu_stop(struct vcpu *vcpu, enum guest_end end, const char *why);
+/* The guest's current privilege level (SS.DPL, SDM Vol. 3A 5.5). */
+unsigned vcpu_cpl(void);
+
+/* Logs the guest's state (registers, control registers, segments) for a report. */
+void vcpu_dump(const struct vcpu *vcpu);
+
+const char *guest_end_name(enum guest_end end);
+
+#endif
