@@ -12,7 +12,13 @@
 #define GiB (1ULL << 30)
 
 static struct memory_plan plan;
+static struct range_set usable;
 static uint64_t map_limit;
+
+const struct range_set *memory_usable(void)
+{
+	return &usable;
+}
 
 const struct memory_plan *memory_layout(void)
 {
@@ -94,6 +100,7 @@ void memory_init(const struct mb2_info *info, const struct veneer_config *cfg)
 
 	switch (memory_plan_make(&in, &plan)) {
 	case MEMORY_PLAN_OK:
+		usable = in.usable;
 		break;
 	case MEMORY_PLAN_NO_POOL:
 		pr_error("memory: not enough free RAM below 4 GiB for the hypervisor: it needs %llu MiB in one block, "
