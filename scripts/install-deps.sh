@@ -19,8 +19,8 @@ qemu-system-x86_64:qemu-system-x86
 /usr/share/OVMF/OVMF_CODE_4M.fd:ovmf
 bochs:bochs
 /usr/share/bochs/BIOS-bochs-latest:bochsbios
-/usr/share/vgabios/vgabios.bin:vgabios
-/usr/lib/x86_64-linux-gnu/bochs/plugins/libbx_rfb.so:bochs
+/usr/share/seabios/vgabios-stdvga.bin:seabios
+/usr/lib/x86_64-linux-gnu/bochs/plugins/libbx_rfb_gui.so:bochs
 "
 
 missing=""
