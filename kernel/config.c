@@ -123,6 +123,11 @@ static const struct name_value faults[] = {
 	{ 0, 0 },
 };
 
+static const struct name_value simulations[] = {
+	{ "none", SIMULATE_NONE }, { "vmx-off", SIMULATE_VMX_OFF_BY_FIRMWARE },
+	{ 0, 0 },
+};
+
 static const struct name_value on_off[] = {
 	{ "on", 1 }, { "off", 0 }, { "yes", 1 }, { "no", 0 }, { "1", 1 }, { "0", 0 },
 	{ 0, 0 },
@@ -159,6 +164,10 @@ static const char *apply_option(struct veneer_config *cfg, const char *name, con
 		if (!value || !lookup(faults, value, &v))
 			return "expected de, bp, ud, gp, pf, wx or df";
 		cfg->fault = (enum fault_injection)v;
+	} else if (strcmp(name, "simulate") == 0) {
+		if (!value || !lookup(simulations, value, &v))
+			return "expected vmx-off";
+		cfg->simulate = (enum simulation)v;
 	} else if (strcmp(name, "cpus") == 0) {
 		if (!value || !parse_plain_number(value, &n) || n == 0 || n > 4096)
 			return "expected a CPU count from 1";

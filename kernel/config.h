@@ -28,12 +28,19 @@ enum fault_injection {
 	FAULT_STACK_OVERFLOW,   /* fault=df: overflow the stack into a double fault */
 };
 
+/* Machine conditions that emulators cannot produce, simulated for tests of veneer's reaction to them. */
+enum simulation {
+	SIMULATE_NONE,
+	SIMULATE_VMX_OFF_BY_FIRMWARE,   /* simulate=vmx-off: lock IA32_FEATURE_CONTROL with VMX off, as firmware would */
+};
+
 struct veneer_config {
 	enum log_level loglevel;
 	uint16_t serial_port;   /* 0: no serial console */
 	bool debugcon;          /* also log to the 0xE9 debug port */
 	enum exit_method exit_method;
 	enum fault_injection fault;
+	enum simulation simulate;
 	unsigned max_cpus;      /* 0: every CPU the firmware lists */
 	uint64_t hv_memory;     /* bytes reserved for the hypervisor's own allocations */
 };

@@ -117,6 +117,8 @@ void kernel_main(uint32_t magic, uint32_t info_address)
 	acpi_init(&boot_info);
 	smp_start_cpus(config.max_cpus);
 
+	if (config.simulate == SIMULATE_VMX_OFF_BY_FIRMWARE)
+		vmx_simulate_firmware_lock();
 	vmx_init();
 	shutdown_cpu_teardown = vmx_disable_this_cpu;
 	smp_call_on_all(vmx_enable_this_cpu);

@@ -124,6 +124,18 @@ static enum exit_code check_feature_control(bool report)
 	return EXIT_SUCCESS;
 }
 
+void vmx_simulate_firmware_lock(void)
+{
+	uint64_t fc;
+
+	if (!rdmsr_safe(IA32_FEATURE_CONTROL, &fc) || (fc & FEATURE_CONTROL_LOCKED)) {
+		pr_warn("vmx: simulate=vmx-off: IA32_FEATURE_CONTROL is already locked; nothing to simulate");
+		return;
+	}
+	if (wrmsr_safe(IA32_FEATURE_CONTROL, FEATURE_CONTROL_LOCKED))
+		pr_info("vmx: simulate=vmx-off: locked IA32_FEATURE_CONTROL with VMX disabled");
+}
+
 void vmx_init(void)
 {
 	struct vmx_msr_values msrs;

@@ -17,6 +17,9 @@
  */
 void vmx_init(void);
 
+/* For tests: locks IA32_FEATURE_CONTROL with VMX off on this CPU, as firmware that disables VT-x does. */
+void vmx_simulate_firmware_lock(void);
+
 /* Enters VMX root operation on the calling CPU (run on every CPU through smp_call_on_all). */
 void vmx_enable_this_cpu(void);
 /* Leaves it again (VMXOFF), if the calling CPU is in it. */

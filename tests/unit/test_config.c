@@ -50,6 +50,12 @@ TEST(config_every_option)
 	EXPECT_EQ(cfg.hv_memory, 64ULL << 20);
 	EXPECT(cfg.debugcon);
 
+	EXPECT_EQ(cfg.simulate, SIMULATE_NONE);
+	EXPECT_EQ(parse(&cfg, "simulate=vmx-off"), 0);
+	EXPECT_EQ(cfg.simulate, SIMULATE_VMX_OFF_BY_FIRMWARE);
+	EXPECT_EQ(parse(&cfg, "simulate=alien-invasion"), 1);
+	EXPECT_EQ(cfg.simulate, SIMULATE_NONE);
+
 	EXPECT_EQ(parse(&cfg, "serial=0x2e8 loglevel=2 exit=qemu serial=off"), 0);
 	EXPECT_EQ(cfg.serial_port, 0);
 	EXPECT_EQ(cfg.loglevel, LOG_WARN);
