@@ -71,35 +71,27 @@ static uint64_t size_mask(unsigned size_bytes)
 	return size_bytes == 8 ? ~0ULL : (1ULL << (size_bytes * 8)) - 1;
 }
 
-uint64_t get_reg_of_index(const struct general_registers *regs, unsigned index)
-{
-	return reg_read_sized(regs, index, 8);
-}
-
-void set_reg_of_index(struct general_registers *regs, unsigned index, uint64_t value)
-{
-	reg_write_sized(regs, index, 8, value);
-}
-
-uint64_t reg_read_sized(const struct general_registers *regs, unsigned index, unsigned size_bytes)
+/* The accessors below share these; accessor names the public function for the bug report. */
+static uint64_t read_sized(const struct general_registers *regs, unsigned index,
+			   unsigned size_bytes, const char *accessor)
 {
 	/* slot() only hands the pointer back for reading here. */
 	const uint64_t *p = slot((struct general_registers *)regs, index);
 
 	if (!p || !size_valid(size_bytes)) {
-		register_access_bug(__func__, index, size_bytes);
+		register_access_bug(accessor, index, size_bytes);
 		return 0;
 	}
 	return *p & size_mask(size_bytes);
 }
 
-void reg_write_sized(struct general_registers *regs, unsigned index, unsigned size_bytes,
-		     uint64_t value)
+static void write_sized(struct general_registers *regs, unsigned index, unsigned size_bytes,
+			uint64_t value, const char *accessor)
 {
 	uint64_t *p = slot(regs, index);
 
 	if (!p || !size_valid(size_bytes)) {
-		register_access_bug(__func__, index, size_bytes);
+		register_access_bug(accessor, index, size_bytes);
 		return;
 	}
 	if (size_bytes >= 4)
@@ -108,13 +100,34 @@ void reg_write_sized(struct general_registers *regs, unsigned index, unsigned si
 		*p = (*p & ~size_mask(size_bytes)) | (value & size_mask(size_bytes));
 }
 
+uint64_t get_reg_of_index(const struct general_registers *regs, unsigned index)
+{
+	return read_sized(regs, index, 8, __func__);
+}
+
+void set_reg_of_index(struct general_registers *regs, unsigned index, uint64_t value)
+{
+	write_sized(regs, index, 8, value, __func__);
+}
+
+uint64_t reg_read_sized(const struct general_registers *regs, unsigned index, unsigned size_bytes)
+{
+	return read_sized(regs, index, size_bytes, __func__);
+}
+
+void reg_write_sized(struct general_registers *regs, unsigned index, unsigned size_bytes,
+		     uint64_t value)
+{
+	write_sized(regs, index, size_bytes, value, __func__);
+}
+
 uint8_t reg_read_high_byte(const struct general_registers *regs, unsigned index)
 {
 	if (index > 3) {
 		register_access_bug(__func__, index, 1);
 		return 0;
 	}
-	return (uint8_t)(get_reg_of_index(regs, index) >> 8);
+	return (uint8_t)(read_sized(regs, index, 2, __func__) >> 8);
 }
 
 void reg_write_high_byte(struct general_registers *regs, unsigned index, uint8_t value)

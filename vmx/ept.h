@@ -96,8 +96,8 @@ enum ept_error {
 const char *ept_error_name(int error);
 
 /*
- * Builds an identity map of [0, limit) and of guest_ram (NULL for none:
- * RAM above limit, if the caller has any), minus hidden, with read, write
+ * Builds an identity map of [0, limit) and of guest_ram (may be NULL; it
+ * matters only for RAM above limit), minus hidden, with read, write
  * and execute access and the MTRR memory types.  Every range is widened to
  * whole 4 KiB pages; a page that touches a hidden range is not mapped.
  * limit is normally max(4 GiB, end of the highest RAM), rounded up to
@@ -130,8 +130,9 @@ bool ept_translate(const struct ept *ept, uint64_t gpa, uint64_t *hpa, unsigned 
 		   uint8_t *memory_type);
 
 /*
- * A one-line summary such as "7 pages of 1 GiB, 990 of 2 MiB, 766 of 4 KiB,
- * 6 table pages (24 KiB); WB 8 GiB, UC 1 GiB, WP 128 KiB" into buf.
+ * A one-line summary such as "3 pages of 1 GiB, 494 of 2 MiB, 926 of 4 KiB,
+ * 5 table pages (20 KiB); WB 3112184 KiB, UC 1048832 KiB, WP 128 KiB" (the
+ * mapped bytes of each memory type) into buf.
  * Returns the length the full text has (format() semantics).
  */
 size_t ept_describe(const struct ept *ept, char *buf, size_t len);

@@ -116,13 +116,17 @@ int ept_build_for_guest(struct ept *ept)
 		.phys_to_virt = pool_phys_to_virt,
 		.ctx = NULL,
 	};
-	/* memory_map_limit() covers every RAM range; the guest also owns the devices below 4 GiB. */
+	/*
+	 * memory_map_limit() already covers every RAM range (the usable RAM
+	 * passed along changes nothing unless that ever stops being true);
+	 * below 4 GiB the guest also owns the devices.
+	 */
 	uint64_t limit = memory_map_limit();
 	if (limit < 4 * GiB)
 		limit = 4 * GiB;
 	limit = align_up(limit, GiB);
 
-	int err = ept_build(ept, NULL, hidden, limit, &mtrr, &cfg, &alloc);
+	int err = ept_build(ept, memory_usable(), hidden, limit, &mtrr, &cfg, &alloc);
 	if (err) {
 		pr_error("ept: cannot build the guest's EPT: %s", ept_error_name(err));
 		return err;

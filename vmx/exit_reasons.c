@@ -5,7 +5,7 @@
 #include "kernel/format.h"
 #include "vmx/exit_reasons.h"
 
-static const char *const exit_reason_names[EXIT_REASON_MAX + 1] = {
+static const char *const exit_reason_names[EXIT_REASON_COUNT] = {
 #define VMX_EXIT_REASON_NAME(name, number) [number] = #name,
 	VMX_EXIT_REASONS(VMX_EXIT_REASON_NAME)
 #undef VMX_EXIT_REASON_NAME

@@ -114,8 +114,10 @@ enum vmx_exit_reason {
 #undef VMX_EXIT_REASON_ENUM
 };
 
-/* The highest basic exit reason the SDM defines; tables indexed by reason have EXIT_REASON_MAX + 1 entries. */
+/* The highest basic exit reason the SDM defines. */
 #define EXIT_REASON_MAX 85
+/* Entries of a table indexed by basic exit reason; check reason <= EXIT_REASON_MAX before indexing. */
+#define EXIT_REASON_COUNT (EXIT_REASON_MAX + 1)
 
 /* Flags of the exit-reason field (see the table at the top). */
 #define VMX_EXIT_REASON_BASIC_MASK              0xFFFFu

@@ -1,0 +1,88 @@
+# The in-guest test programs (tests/guests/README.md): ELF images that
+# veneer loads as its guest.  Included by the top-level Makefile; also
+# works alone, from the repository root:
+#
+#   make -f tests/guests/guests.mk            build every guest image
+#
+#   GUEST_IMAGES    the images: testguest64.elf, testguest32.elf, benchguest64.elf
+#   guests          target: build GUEST_IMAGES
+#   guests-clean    target: remove build/guests
+#
+# Freestanding C and assembly, built with the host gcc and ld; the 32-bit
+# guest needs no multilib (no libc, no libgcc: runtime/libgcc32.c).
+
+GUEST_MK := $(lastword $(MAKEFILE_LIST))
+GUEST_DIR := tests/guests
+GUEST_OUT := build/guests
+
+GUEST_IMAGES := $(GUEST_OUT)/testguest64.elf $(GUEST_OUT)/testguest32.elf \
+	$(GUEST_OUT)/benchguest64.elf
+
+GUEST_CC := gcc
+GUEST_LD := ld
+GUEST_Q := $(if $(V),,@)
+
+# -fno-toplevel-reorder keeps GUEST_TEST entries, and so the tests, in
+# source order.  -mno-red-zone: exceptions push onto the running stack.
+GUEST_CFLAGS := -std=gnu11 -O2 -g -I. -ffreestanding -fno-pic -fno-pie \
+	-mgeneral-regs-only -fno-stack-protector -fno-asynchronous-unwind-tables \
+	-fcf-protection=none -fno-toplevel-reorder \
+	-Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes -MMD -MP
+GUEST_CFLAGS_64 := -m64 -mno-red-zone -mcmodel=small
+GUEST_CFLAGS_32 := -m32
+GUEST_FLAGS_.c :=
+GUEST_FLAGS_.S := -D__ASSEMBLY__ -Wa,--noexecstack
+GUEST_LDFLAGS := -n -nostdlib -static --no-dynamic-linker --build-id=none \
+	-z max-page-size=0x1000 -z noexecstack
+
+# The runtime, and the two pure parts of the kernel it reuses.
+GUEST_RUNTIME := $(addprefix $(GUEST_DIR)/runtime/,start.c gdt.c idt.c trap.c \
+	print.c report.c cmdline.c) kernel/format.c kernel/string.c
+GUEST_RUNTIME_64 := $(GUEST_RUNTIME) $(addprefix $(GUEST_DIR)/runtime/,entry64.S \
+	exceptions64.S usermode64.S usermode64.c)
+GUEST_RUNTIME_32 := $(GUEST_RUNTIME) $(addprefix $(GUEST_DIR)/runtime/,entry32.S \
+	exceptions32.S libgcc32.c)
+
+# The tests run in this order; the destructive ones (which end the guest)
+# come last and run only when named.
+GUEST_TESTS := $(addprefix $(GUEST_DIR)/,runner.c test_boot.c test_cpuid.c \
+	test_msr.c test_cr.c test_io.c test_hlt.c test_vmcall.c test_xsetbv.c \
+	test_vmx.c test_cache.c test_insn.c test_destructive.c)
+
+guest_objects = $(patsubst %,$(GUEST_OUT)/obj$(1)/%.o,$(2))
+
+GUEST_TEST64_OBJ := $(call guest_objects,64,$(GUEST_RUNTIME_64) $(GUEST_TESTS))
+GUEST_TEST32_OBJ := $(call guest_objects,32,$(GUEST_RUNTIME_32) $(GUEST_TESTS))
+GUEST_BENCH64_OBJ := $(call guest_objects,64,$(GUEST_RUNTIME_64) $(GUEST_DIR)/bench.c)
+GUEST_OBJ64 := $(sort $(GUEST_TEST64_OBJ) $(GUEST_BENCH64_OBJ))
+GUEST_OBJ32 := $(sort $(GUEST_TEST32_OBJ))
+
+.PHONY: guests guests-clean
+guests: $(GUEST_IMAGES)
+
+$(GUEST_OBJ64): $(GUEST_OUT)/obj64/%.o: % $(GUEST_MK)
+	@mkdir -p $(dir $@)
+	@$(if $(GUEST_Q),echo "  CC64    $<")
+	$(GUEST_Q)$(GUEST_CC) $(GUEST_CFLAGS) $(GUEST_CFLAGS_64) $(GUEST_FLAGS_$(suffix $<)) -c $< -o $@
+
+$(GUEST_OBJ32): $(GUEST_OUT)/obj32/%.o: % $(GUEST_MK)
+	@mkdir -p $(dir $@)
+	@$(if $(GUEST_Q),echo "  CC32    $<")
+	$(GUEST_Q)$(GUEST_CC) $(GUEST_CFLAGS) $(GUEST_CFLAGS_32) $(GUEST_FLAGS_$(suffix $<)) -c $< -o $@
+
+$(GUEST_OUT)/testguest64.elf: $(GUEST_TEST64_OBJ) $(GUEST_DIR)/guest64.ld
+	@$(if $(GUEST_Q),echo "  LD      $@")
+	$(GUEST_Q)$(GUEST_LD) -m elf_x86_64 $(GUEST_LDFLAGS) -T $(GUEST_DIR)/guest64.ld -o $@ $(GUEST_TEST64_OBJ)
+
+$(GUEST_OUT)/testguest32.elf: $(GUEST_TEST32_OBJ) $(GUEST_DIR)/guest32.ld
+	@$(if $(GUEST_Q),echo "  LD      $@")
+	$(GUEST_Q)$(GUEST_LD) -m elf_i386 $(GUEST_LDFLAGS) -T $(GUEST_DIR)/guest32.ld -o $@ $(GUEST_TEST32_OBJ)
+
+$(GUEST_OUT)/benchguest64.elf: $(GUEST_BENCH64_OBJ) $(GUEST_DIR)/guest64.ld
+	@$(if $(GUEST_Q),echo "  LD      $@")
+	$(GUEST_Q)$(GUEST_LD) -m elf_x86_64 $(GUEST_LDFLAGS) -T $(GUEST_DIR)/guest64.ld -o $@ $(GUEST_BENCH64_OBJ)
+
+guests-clean:
+	rm -rf $(GUEST_OUT)
+
+-include $(shell find $(GUEST_OUT) -name '*.d' 2>/dev/null)
