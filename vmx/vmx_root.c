@@ -90,12 +90,34 @@ static bool explain_missing_vmx(void)
 	return true;
 }
 
+/*
+ * simulate=vmx-off: emulators' firmware leaves VMX enabled and the MSR
+ * locked, so the MSR cannot be made to say "disabled"; instead veneer reads
+ * the value such firmware leaves (locked, VMX off) in its place.
+ */
+static bool simulate_locked_off;
+
+void vmx_simulate_firmware_lock(void)
+{
+	simulate_locked_off = true;
+	pr_info("vmx: simulate=vmx-off: IA32_FEATURE_CONTROL reads as locked with VMX disabled");
+}
+
+static bool read_feature_control(uint64_t *value)
+{
+	if (simulate_locked_off) {
+		*value = FEATURE_CONTROL_LOCKED;
+		return true;
+	}
+	return rdmsr_safe(IA32_FEATURE_CONTROL, value);
+}
+
 /* IA32_FEATURE_CONTROL: returns the exit code to end with, or EXIT_SUCCESS. */
 static enum exit_code check_feature_control(bool report)
 {
 	uint64_t fc;
 
-	if (!rdmsr_safe(IA32_FEATURE_CONTROL, &fc)) {
+	if (!read_feature_control(&fc)) {
 		if (report)
 			pr_error("vmx: IA32_FEATURE_CONTROL cannot be read; cannot tell whether VMX is allowed");
 		return EXIT_NO_VMX;
@@ -122,18 +144,6 @@ static enum exit_code check_feature_control(bool report)
 		return EXIT_VMX_DISABLED;
 	}
 	return EXIT_SUCCESS;
-}
-
-void vmx_simulate_firmware_lock(void)
-{
-	uint64_t fc;
-
-	if (!rdmsr_safe(IA32_FEATURE_CONTROL, &fc) || (fc & FEATURE_CONTROL_LOCKED)) {
-		pr_warn("vmx: simulate=vmx-off: IA32_FEATURE_CONTROL is already locked; nothing to simulate");
-		return;
-	}
-	if (wrmsr_safe(IA32_FEATURE_CONTROL, FEATURE_CONTROL_LOCKED))
-		pr_info("vmx: simulate=vmx-off: locked IA32_FEATURE_CONTROL with VMX disabled");
 }
 
 void vmx_init(void)

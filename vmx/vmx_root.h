@@ -17,7 +17,7 @@
  */
 void vmx_init(void);
 
-/* For tests: locks IA32_FEATURE_CONTROL with VMX off on this CPU, as firmware that disables VT-x does. */
+/* For tests: from now on IA32_FEATURE_CONTROL reads as firmware that disables VT-x leaves it. */
 void vmx_simulate_firmware_lock(void);
 
 /* Enters VMX root operation on the calling CPU (run on every CPU through smp_call_on_all). */

@@ -46,6 +46,8 @@ void guest_start(void)
 #else
 	s->cmdline = (const char *)s->bx;
 #endif
+	if (!s->cmdline)
+		s->cmdline = "";        /* test_boot.c reports it */
 
 	gdt_init();
 	idt_init();
