@@ -91,7 +91,7 @@ $(BUILD)/unit-tests: $(UNIT_SOURCES) $(wildcard tests/unit/*.h) Makefile
 unit: $(BUILD)/unit-tests
 	$(BUILD)/unit-tests
 
-scenarios: all
+scenarios: all guests
 	scripts/run-scenarios.py --build $(BUILD)
 
 test: deps
@@ -104,5 +104,8 @@ deps:
 
 clean:
 	rm -rf $(BUILD)
+
+# The in-guest test programs: build/guests/*.elf.
+include tests/guests/guests.mk
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

@@ -23,6 +23,10 @@
 #include "kernel/smp.h"
 #include "kernel/version.h"
 #include "kernel/vga_text.h"
+#include "vmx/guest.h"
+#include "vmx/test_guest.h"
+#include "vmx/vcpu.h"
+#include "vmx/vcpu_controls.h"
 #include "vmx/vmx_root.h"
 
 void kernel_main(uint32_t magic, uint32_t info_address);
@@ -48,6 +52,32 @@ static void __attribute__((noreturn)) fail_boot_information(const struct mb2_err
 	pr_error("boot information from the boot loader is malformed: %s", err->message);
 	pr_error("veneer cannot trust its memory map; check the boot loader (GRUB 2, 'multiboot2' command)");
 	shutdown(EXIT_BAD_BOOT_INFO);
+}
+
+static struct guest guest;
+static struct vcpu boot_vcpu;
+
+/* Loads the guest from its module and runs it on this CPU; returns how the run should end. */
+static enum exit_code run_guest(const struct mb2_module *module)
+{
+	char error[200];
+
+	if (!vcpu_controls_init())
+		return EXIT_NO_VMX;
+	if (!test_guest_load(&guest, module, error, sizeof(error))) {
+		pr_error("guest: cannot start module '%s': %s", module->cmdline, error);
+		return EXIT_GUEST_FAILED;
+	}
+	if (!guest_init(&guest))
+		return EXIT_GUEST_FAILED;
+	boot_vcpu.guest = &guest;
+	enum guest_end end = vcpu_run(&boot_vcpu);
+	pr_info("guest: ended: %s", guest_end_name(end));
+	if (end == GUEST_END_SHUTDOWN_REQUEST && boot_vcpu.end_code == 0)
+		return EXIT_SUCCESS;
+	if (end == GUEST_END_SHUTDOWN_REQUEST)
+		pr_error("guest: shut down with failure code %llu", (unsigned long long)boot_vcpu.end_code);
+	return EXIT_GUEST_FAILED;
 }
 
 static void start_screen_console(const struct framebuffer_info *fb)
@@ -128,6 +158,9 @@ void kernel_main(uint32_t magic, uint32_t info_address)
 	}
 	pr_info("vmx: all %u CPUs in VMX root operation", smp_cpu_count());
 
-	pr_info("boot: done");
-	shutdown(EXIT_SUCCESS);
+	if (boot_info.module_count == 0) {
+		pr_info("boot: done; no guest module was given, so there is nothing to run");
+		shutdown(EXIT_SUCCESS);
+	}
+	shutdown(run_guest(&boot_info.modules[0]));
 }

@@ -29,6 +29,7 @@ enum guest_end {
 	GUEST_END_SHUTDOWN_REQUEST,     /* VENEER_HC_SHUTDOWN */
 	GUEST_END_POWER_OFF,
 	GUEST_END_RESET,
+	GUEST_END_HALTED,               /* HLT with interrupts disabled: nothing can wake it */
 	GUEST_END_TRIPLE_FAULT,
 	GUEST_END_EPT_VIOLATION,
 	GUEST_END_FATAL_EXIT,           /* an exit veneer cannot handle */

@@ -16,6 +16,7 @@
 #include "arch/cpu.h"
 #include "kernel/log.h"
 #include "vmx/vcpu_controls.h"
+#include "vmx/vmcs.h"
 #include "vmx/vmx_controls.h"
 #include "vmx/vmx_root.h"
 
@@ -93,4 +94,14 @@ uint64_t vcpu_real_cr4(uint64_t guest_value)
 	const struct vmx_capabilities *caps = vmx_caps();
 
 	return (guest_value | caps->cr4_fixed0) & caps->cr4_fixed1;
+}
+
+uint64_t vcpu_guest_cr0(void)
+{
+	return (vmcs_readn(GUEST_CR0) & ~controls.cr0_mask) | (vmcs_readn(CR0_READ_SHADOW) & controls.cr0_mask);
+}
+
+uint64_t vcpu_guest_cr4(void)
+{
+	return (vmcs_readn(GUEST_CR4) & ~controls.cr4_mask) | (vmcs_readn(CR4_READ_SHADOW) & controls.cr4_mask);
 }

@@ -121,5 +121,6 @@ GUEST_TEST(msr_apic_base, "msr", "msr-apic-base", 0)
 		    msr_write(IA32_APIC_BASE, base ^ 0x1000), VECTOR_GP);
 	check_fault("wrmsr IA32_APIC_BASE with its current value", msr_write(IA32_APIC_BASE, base), PROBE_NONE);
 	msr_read(IA32_APIC_BASE, &after);
-	check_eq("IA32_APIC_BASE after the writes", after, base);
+	if (!check_eq("IA32_APIC_BASE after the writes", after, base))
+		msr_write(IA32_APIC_BASE, base);
 }

@@ -1,0 +1,57 @@
+/*
+ * Tests that end the guest, so they run only when named (test=ept,
+ * test=triplefault) and each must be the last thing a run does.  veneer
+ * is expected to report what happened and stop the guest; if the guest
+ * gets past the fatal instruction, that is the failure.
+ */
+#include <stdint.h>
+
+#include "tests/guests/runtime/cmdline.h"
+#include "tests/guests/runtime/entry_state.h"
+#include "tests/guests/runtime/print.h"
+#include "tests/guests/runtime/report.h"
+#include "tests/guests/runtime/x86.h"
+
+/*
+ * Read veneer's own memory (hvaddr=, e.g. the kernel image at 0x200000),
+ * which is not mapped for the guest: an EPT violation that veneer reports
+ * before it stops the guest.  The EPT-READ line comes first, so a scenario
+ * can check the order.
+ */
+GUEST_TEST(destructive_ept, "destructive", "ept", TEST_DESTRUCTIVE)
+{
+	char text[32];
+	unsigned long long address;
+
+	if (!check(cmdline_value(entry_state.cmdline, "hvaddr", text, sizeof(text)),
+		   "test=ept needs hvaddr=<an address in veneer's memory>"))
+		return;
+	if (!check(parse_number(text, &address), "hvaddr=%s is not a number", text))
+		return;
+	/* Both guests reach only the first 4 GiB (identity map, or no paging). */
+	if (!check(address < (1ull << 32), "hvaddr=0x%llx is above 4 GiB", address))
+		return;
+
+	guest_printf("EPT-READ: about to read 0x%llx", address);
+	uint32_t value = *(volatile uint32_t *)phys((uintptr_t)address);
+	check(false, "reading 0x%llx returned 0x%x: veneer's memory is visible to the guest",
+	      address, value);
+}
+
+/*
+ * An IDT with limit 0: INT3 finds no gate (#GP), the #GP finds none
+ * (#DF), the #DF finds none: a triple fault, which exits to veneer.
+ */
+GUEST_TEST(destructive_triple_fault, "destructive", "triplefault", TEST_DESTRUCTIVE)
+{
+	struct __attribute__((packed)) {
+		uint16_t limit;
+		uintptr_t base;
+	} empty_idt = { 0, 0 };
+
+	guest_printf("TRIPLE-FAULT: loading an empty IDT and executing INT3");
+	asm volatile("lidt %0\n\t"
+		     "int3"
+		     : : "m"(empty_idt) : "memory");
+	check(false, "still running after a triple fault");
+}

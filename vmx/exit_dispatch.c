@@ -1,0 +1,85 @@
+/*
+ * vmx_handle_exit: called by the exit stub with the guest's registers
+ * saved in vcpu->regs.  It counts the exit, decodes the exit reason (SDM
+ * Vol. 3C, "Basic VM-Exit Information") and calls the handler for it.  An
+ * exit veneer has no handler for is never resumed silently: the guest is
+ * stopped with a report.
+ */
+#include "kernel/log.h"
+#include "vmx/exit_handlers.h"
+#include "vmx/exit_reasons.h"
+#include "vmx/vcpu.h"
+#include "vmx/vmcs.h"
+
+typedef bool (*exit_handler)(struct vcpu *vcpu);
+
+static const exit_handler handlers[EXIT_REASON_COUNT] = {
+	[EXIT_REASON_TRIPLE_FAULT] = handle_triple_fault,
+	[EXIT_REASON_CPUID] = handle_cpuid,
+	[EXIT_REASON_GETSEC] = handle_undefined_instruction,   /* SMX is hidden from the guest */
+	[EXIT_REASON_HLT] = handle_hlt,
+	[EXIT_REASON_INVD] = handle_invd,
+	[EXIT_REASON_VMCALL] = handle_vmcall,
+	/* The guest sees no VMX (CPUID hides it): every VMX instruction is undefined for it. */
+	[EXIT_REASON_VMCLEAR] = handle_undefined_instruction,
+	[EXIT_REASON_VMLAUNCH] = handle_undefined_instruction,
+	[EXIT_REASON_VMPTRLD] = handle_undefined_instruction,
+	[EXIT_REASON_VMPTRST] = handle_undefined_instruction,
+	[EXIT_REASON_VMREAD] = handle_undefined_instruction,
+	[EXIT_REASON_VMRESUME] = handle_undefined_instruction,
+	[EXIT_REASON_VMWRITE] = handle_undefined_instruction,
+	[EXIT_REASON_VMXOFF] = handle_undefined_instruction,
+	[EXIT_REASON_VMXON] = handle_undefined_instruction,
+	[EXIT_REASON_INVEPT] = handle_undefined_instruction,
+	[EXIT_REASON_INVVPID] = handle_undefined_instruction,
+	[EXIT_REASON_VMFUNC] = handle_undefined_instruction,
+	[EXIT_REASON_CR_ACCESS] = handle_cr_access,
+	[EXIT_REASON_IO_INSTRUCTION] = handle_io_instruction,
+	[EXIT_REASON_RDMSR] = handle_rdmsr,
+	[EXIT_REASON_WRMSR] = handle_wrmsr,
+	[EXIT_REASON_EPT_VIOLATION] = handle_ept_violation,
+	[EXIT_REASON_EPT_MISCONFIGURATION] = handle_ept_misconfiguration,
+	[EXIT_REASON_VMX_PREEMPTION_TIMER_EXPIRED] = handle_preemption_timer,
+	[EXIT_REASON_WBINVD_OR_WBNOINVD] = handle_wbinvd,
+	[EXIT_REASON_XSETBV] = handle_xsetbv,
+};
+
+static bool report_entry_failure(struct vcpu *vcpu, uint32_t raw)
+{
+	char reason[96];
+
+	pr_error("vcpu: VM entry failed: %s, exit qualification %#llx",
+		 vmx_exit_reason_describe(raw, reason, sizeof(reason)),
+		 (unsigned long long)vmcs_readn(EXIT_QUALIFICATION));
+	vcpu_stop(vcpu, GUEST_END_ENTRY_FAILURE,
+		  (raw & 0xFFFF) == EXIT_REASON_ENTRY_FAILURE_INVALID_GUEST_STATE ?
+		  "the guest state in the VMCS is invalid (SDM Vol. 3C, \"Checks on the Guest State Area\")" :
+		  "VM entry failed");
+	return false;
+}
+
+bool vmx_handle_exit(struct vcpu *vcpu)
+{
+	uint32_t raw = vmcs_read32(EXIT_REASON);
+	unsigned basic = raw & VMX_EXIT_REASON_BASIC_MASK;
+
+	vcpu->exits_total++;
+	if (raw & VMX_EXIT_REASON_FLAG_ENTRY_FAILURE) {
+		if (basic < EXIT_REASON_COUNT)
+			vcpu->exit_count[basic]++;
+		return report_entry_failure(vcpu, raw);
+	}
+	vcpu->launched = true;
+	if (basic < EXIT_REASON_COUNT) {
+		vcpu->exit_count[basic]++;
+		if (handlers[basic])
+			return handlers[basic](vcpu);
+	}
+
+	char name[96];
+	pr_error("vcpu: unhandled VM exit: %s, exit qualification %#llx",
+		 vmx_exit_reason_describe(raw, name, sizeof(name)),
+		 (unsigned long long)vmcs_readn(EXIT_QUALIFICATION));
+	vcpu_stop(vcpu, GUEST_END_FATAL_EXIT, "an exit veneer does not handle");
+	return false;
+}

@@ -1,0 +1,41 @@
+/*
+ * The guest's machine: EPT over all memory but the hypervisor's, the MSR
+ * bitmap from the MSR policy, and an I/O bitmap that leaves every port to
+ * the guest except the UART veneer logs to.
+ */
+#include "kernel/log.h"
+#include "kernel/page_alloc.h"
+#include "kernel/serial.h"
+#include "vmx/guest.h"
+#include "vmx/io_bitmap.h"
+#include "vmx/msr_policy.h"
+
+bool guest_init(struct guest *guest)
+{
+	if (ept_build_for_guest(&guest->ept) != EPT_OK)
+		return false;
+
+	guest->msr_bitmap = alloc_pages(1);
+	msr_policy_fill_bitmap(guest->msr_bitmap);
+
+	guest->io_bitmap_a = alloc_pages(1);
+	guest->io_bitmap_b = alloc_pages(1);
+	uint16_t uart = serial_console_port();
+	if (uart)
+		io_bitmap_intercept(guest->io_bitmap_a, guest->io_bitmap_b, uart, 8);
+	return true;
+}
+
+bool guest_memory_readable(const struct guest *guest, uint64_t gpa, uint64_t length)
+{
+	/* Page by page: EPT leaves are at least 4 KiB, and the range may cross into a hidden one. */
+	uint64_t end = gpa + length;
+	unsigned permissions;
+
+	if (end < gpa)
+		return false;
+	for (uint64_t page = gpa & ~0xFFFULL; page < end; page += 0x1000)
+		if (!ept_translate(&guest->ept, page, NULL, &permissions, NULL) || !(permissions & EPT_READ))
+			return false;
+	return true;
+}

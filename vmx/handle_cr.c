@@ -1,0 +1,162 @@
+/*
+ * Control-register accesses (SDM Vol. 3C, "Exit Qualification for
+ * Control-Register Accesses").  The guest owns CR0 and CR4 except the bits
+ * VMX constrains (the guest/host masks, vmx/vcpu_controls.c); a write that
+ * changes one of those exits, and is emulated here completely, with the
+ * architectural checks the CPU would have made (SDM Vol. 3A, 2.5 "Control
+ * Registers", and MOV to/from control registers in Vol. 2B):
+ *   - CR0: reserved bits 63:32, NW without CD, PG without PE: #GP; turning
+ *     paging on with EFER.LME activates IA-32e mode (EFER.LMA and the
+ *     "IA-32e mode guest" entry control), and needs CR4.PAE;
+ *   - CR4: VMXE (the guest sees no VMX) and bits the CPU lacks: #GP;
+ *     clearing PAE in IA-32e mode: #GP.
+ * The guest reads back exactly what it wrote (the read shadows); the real
+ * registers keep the bits VMX needs.  With CR3 exiting off (unrestricted
+ * guest with EPT), CR3 only exits on CPUs that force it, handled too.
+ */
+#include "arch/cpu.h"
+#include "arch/msr.h"
+#include "vmx/exit_handlers.h"
+#include "vmx/exit_qualification.h"
+#include "vmx/vcpu.h"
+#include "vmx/vcpu_controls.h"
+#include "vmx/vmcs.h"
+#include "vmx/vmx_controls.h"
+
+#define CR0_RESERVED_HIGH       0xFFFFFFFF00000000ULL
+#define CR3_PAE_PDPT_MASK       0xFFFFFFE0ULL
+
+static uint64_t read_gpr(struct vcpu *vcpu, unsigned index)
+{
+	return index == REGISTER_INDEX_RSP ? vmcs_readn(GUEST_RSP) : get_reg_of_index(&vcpu->regs, index);
+}
+
+static void write_gpr(struct vcpu *vcpu, unsigned index, uint64_t value)
+{
+	if (index == REGISTER_INDEX_RSP)
+		vmcs_writen(GUEST_RSP, value);
+	else
+		set_reg_of_index(&vcpu->regs, index, value);
+}
+
+static bool in_ia32e_mode(void)
+{
+	return vmcs_read64(GUEST_IA32_EFER) & EFER_LMA;
+}
+
+/* PAE paging without IA-32e mode uses four PDPTEs the CPU caches; an emulated switch must load them (SDM Vol. 3C, "Loading Guest Control Registers..."). */
+static void load_pdptes(void)
+{
+	const uint64_t *pdpt = (const uint64_t *)(uintptr_t)(vmcs_readn(GUEST_CR3) & CR3_PAE_PDPT_MASK);
+
+	vmcs_write64(GUEST_PDPTE0, pdpt[0]);
+	vmcs_write64(GUEST_PDPTE1, pdpt[1]);
+	vmcs_write64(GUEST_PDPTE2, pdpt[2]);
+	vmcs_write64(GUEST_PDPTE3, pdpt[3]);
+}
+
+static bool pae_paging(uint64_t cr0, uint64_t cr4)
+{
+	return (cr0 & CR0_PG) && (cr4 & CR4_PAE) && !in_ia32e_mode();
+}
+
+/* Returns false when the write must raise #GP. */
+static bool emulate_cr0_write(uint64_t value)
+{
+	uint64_t old = vcpu_guest_cr0();
+	uint64_t cr4 = vcpu_guest_cr4();
+	uint64_t efer = vmcs_read64(GUEST_IA32_EFER);
+
+	if ((value & CR0_RESERVED_HIGH) || ((value & CR0_NW) && !(value & CR0_CD)) ||
+	    ((value & CR0_PG) && !(value & CR0_PE)))
+		return false;
+
+	bool paging_on = (value & CR0_PG) && !(old & CR0_PG);
+	bool paging_off = !(value & CR0_PG) && (old & CR0_PG);
+	if (paging_on && (efer & EFER_LME)) {
+		if (!(cr4 & CR4_PAE))
+			return false;
+		vmcs_write64(GUEST_IA32_EFER, efer | EFER_LMA);
+		vmcs_write32(VM_ENTRY_CONTROLS, vmcs_read32(VM_ENTRY_CONTROLS) | VM_ENTRY_IA32E_MODE_GUEST);
+	} else if (paging_off && (efer & EFER_LMA)) {
+		/* Leaving IA-32e mode is allowed only from compatibility mode (CS.L = 0). */
+		if (vmcs_read32(GUEST_CS_ACCESS_RIGHTS) & (1u << 13))
+			return false;
+		vmcs_write64(GUEST_IA32_EFER, efer & ~EFER_LMA);
+		vmcs_write32(VM_ENTRY_CONTROLS, vmcs_read32(VM_ENTRY_CONTROLS) & ~VM_ENTRY_IA32E_MODE_GUEST);
+	}
+	vmcs_writen(CR0_READ_SHADOW, value);
+	vmcs_writen(GUEST_CR0, vcpu_real_cr0(value));
+	if (paging_on && pae_paging(value, cr4))
+		load_pdptes();
+	return true;
+}
+
+static bool emulate_cr4_write(uint64_t value)
+{
+	const struct vcpu_controls *c = vcpu_controls();
+	uint64_t old = vcpu_guest_cr4();
+	uint64_t cr0 = vcpu_guest_cr0();
+
+	/* Bits the hypervisor owns that are fixed to 1 for VMX (VMXE) are 0 for the guest; bits fixed to 0 do not exist. */
+	if (value & c->cr4_mask)
+		return false;
+	if (in_ia32e_mode() && !(value & CR4_PAE))
+		return false;
+	if ((value & CR4_PCIDE) && !(old & CR4_PCIDE) && (!in_ia32e_mode() || (vmcs_readn(GUEST_CR3) & 0xFFF)))
+		return false;
+	vmcs_writen(CR4_READ_SHADOW, value);
+	vmcs_writen(GUEST_CR4, vcpu_real_cr4(value));
+	if ((value ^ old) & CR4_PAE && pae_paging(cr0, value))
+		load_pdptes();
+	return true;
+}
+
+bool handle_cr_access(struct vcpu *vcpu)
+{
+	struct cr_access_qualification q = vmx_decode_cr_access(vmcs_readn(EXIT_QUALIFICATION));
+	bool ok = true;
+
+	switch (q.type) {
+	case CR_ACCESS_MOV_TO_CR: {
+		uint64_t value = read_gpr(vcpu, q.gpr);
+		if (q.cr == 0)
+			ok = emulate_cr0_write(value);
+		else if (q.cr == 4)
+			ok = emulate_cr4_write(value);
+		else if (q.cr == 3) {
+			vmcs_writen(GUEST_CR3, value);
+			if (pae_paging(vcpu_guest_cr0(), vcpu_guest_cr4()))
+				load_pdptes();
+		} else {
+			ok = false;
+		}
+		break;
+	}
+	case CR_ACCESS_MOV_FROM_CR:
+		if (q.cr == 3)
+			write_gpr(vcpu, q.gpr, vmcs_readn(GUEST_CR3));
+		else
+			ok = false;
+		break;
+	case CR_ACCESS_CLTS: {
+		uint64_t cr0 = vcpu_guest_cr0() & ~CR0_TS;
+		vmcs_writen(CR0_READ_SHADOW, cr0);
+		vmcs_writen(GUEST_CR0, vcpu_real_cr0(cr0));
+		break;
+	}
+	case CR_ACCESS_LMSW: {
+		/* LMSW loads CR0 bits 3:0 but can set PE, never clear it (SDM Vol. 2A, LMSW). */
+		uint64_t cr0 = vcpu_guest_cr0();
+		uint64_t value = (cr0 & ~0xEULL) | (q.lmsw_source & 0xF) | (cr0 & CR0_PE);
+		ok = emulate_cr0_write(value);
+		break;
+	}
+	}
+	if (!ok) {
+		vcpu_inject_gp(vcpu);
+		return true;
+	}
+	vcpu_skip_instruction(vcpu);
+	return true;
+}

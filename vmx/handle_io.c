@@ -1,0 +1,86 @@
+/*
+ * I/O instructions.  The guest owns the machine's ports except the UART
+ * veneer logs to: the I/O bitmap sends those accesses here (vmx/guest.c).
+ * The guest sees a quiet UART that is always ready to transmit; what it
+ * transmits is not sent to the wire, where it would tear veneer's own log
+ * lines apart, but shown in veneer's log, a line at a time.
+ * String forms (INS/OUTS) on the protected port are completed without
+ * effect (pointers and count advance as if done): reading the guest's
+ * buffer would mean walking its page tables, for a port nobody drives that
+ * way.
+ */
+#include "arch/cpu.h"
+#include "kernel/log.h"
+#include "kernel/serial.h"
+#include "vmx/exit_handlers.h"
+#include "vmx/exit_qualification.h"
+#include "vmx/vcpu.h"
+#include "vmx/vmcs.h"
+
+#define UART_LSR                5
+#define LSR_TRANSMITTER_IDLE    0x60    /* THR empty and transmitter empty */
+#define GUEST_LINE_MAX          160
+
+struct guest_uart {
+	char line[GUEST_LINE_MAX + 1];
+	unsigned length;
+};
+
+static struct guest_uart guest_uart;
+
+static void guest_uart_output(char c)
+{
+	struct guest_uart *u = &guest_uart;
+
+	if (c == '\r')
+		return;
+	if (c != '\n') {
+		u->line[u->length++] = (c >= 0x20 && c <= 0x7E) ? c : '?';
+		if (u->length < GUEST_LINE_MAX)
+			return;
+	}
+	u->line[u->length] = '\0';
+	pr_info("guest serial: %s", u->line);
+	u->length = 0;
+}
+
+static uint32_t guest_uart_input(unsigned offset)
+{
+	return offset == UART_LSR ? LSR_TRANSMITTER_IDLE : 0;
+}
+
+static void complete_string_instruction(struct vcpu *vcpu, const struct io_qualification *q)
+{
+	uint64_t count = q->rep ? vcpu->regs.rcx : 1;
+	int64_t step = (vmcs_readn(GUEST_RFLAGS) & (1ULL << 10)) ? -(int64_t)q->size : q->size;     /* DF */
+
+	if (q->in)
+		vcpu->regs.rdi += (uint64_t)(step * (int64_t)count);
+	else
+		vcpu->regs.rsi += (uint64_t)(step * (int64_t)count);
+	if (q->rep)
+		vcpu->regs.rcx = 0;
+}
+
+bool handle_io_instruction(struct vcpu *vcpu)
+{
+	struct io_qualification q = vmx_decode_io_instruction(vmcs_readn(EXIT_QUALIFICATION));
+	uint16_t uart = serial_console_port();
+
+	if (!uart || q.port < uart || q.port > uart + 7 || q.size == 0) {
+		/* Only the UART is intercepted; anything else means the bitmap and this code disagree. */
+		vcpu_stop(vcpu, GUEST_END_FATAL_EXIT, "I/O exit for a port veneer does not intercept");
+		return false;
+	}
+	if (q.string) {
+		complete_string_instruction(vcpu, &q);
+	} else if (q.in) {
+		uint32_t value = guest_uart_input(q.port - uart);
+		/* IN writes AL, AX or EAX; a 32-bit IN zero-extends into RAX. */
+		reg_write_sized(&vcpu->regs, 0, q.size, value);
+	} else if (q.port == uart) {
+		guest_uart_output((char)vcpu->regs.rax);
+	}
+	vcpu_skip_instruction(vcpu);
+	return true;
+}

@@ -1,0 +1,86 @@
+/* HLT, XSETBV, INVD/WBINVD, undefined instructions and the preemption timer. */
+#include "arch/cpu.h"
+#include "arch/cpuid.h"
+#include "kernel/log.h"
+#include "vmx/exit_handlers.h"
+#include "vmx/vcpu.h"
+#include "vmx/vmcs.h"
+#include "vmx/vmx_root.h"
+#include "vmx/xcr0.h"
+
+#define ACTIVITY_STATE_HLT      1
+
+/* Set when the run is ending: each vCPU leaves at its next exit (the preemption timer guarantees one). */
+volatile bool vcpu_stop_requested;
+
+bool handle_hlt(struct vcpu *vcpu)
+{
+	vcpu_skip_instruction(vcpu);
+	if (!(vmcs_readn(GUEST_RFLAGS) & RFLAGS_IF)) {
+		/* Nothing but an NMI could wake it; that is how an operating system halts a CPU for good. */
+		pr_info("vcpu: guest on CPU %u halted with interrupts disabled", vcpu->cpu_id);
+		vcpu->state = VCPU_STOPPED;
+		vcpu->end = GUEST_END_HALTED;
+		return false;
+	}
+	/* Wait for the next interrupt inside the guest, without spinning here (SDM Vol. 3C, "Guest Non-Register State"). */
+	if (vmx_has_hlt_activity(vmx_caps()))
+		vmcs_write32(GUEST_ACTIVITY_STATE, ACTIVITY_STATE_HLT);
+	return true;
+}
+
+bool handle_xsetbv(struct vcpu *vcpu)
+{
+	struct general_registers *r = &vcpu->regs;
+	uint64_t value = regs_edx_eax(r);
+	const char *why;
+
+	/* #UD for CR4.OSXSAVE = 0 comes before the exit; what is left: CPL, ECX, the value (SDM Vol. 2C, XSETBV). */
+	if (vcpu_cpl() != 0 || regs_ecx(r) != 0) {
+		vcpu_inject_gp(vcpu);
+		return true;
+	}
+	struct cpuid_result leaf_d = cpuid(0xD, 0);
+	uint64_t supported = ((uint64_t)leaf_d.edx << 32) | leaf_d.eax;
+	if (!xcr0_valid(value, supported, &why)) {
+		pr_debug("vcpu: guest XSETBV %#llx refused: %s", (unsigned long long)value, why);
+		vcpu_inject_gp(vcpu);
+		return true;
+	}
+	/* The host never uses extended state, so the guest's XCR0 can simply stay loaded. */
+	asm volatile("xsetbv" : : "c"(0), "a"((uint32_t)value), "d"((uint32_t)(value >> 32)));
+	vcpu_skip_instruction(vcpu);
+	return true;
+}
+
+bool handle_invd(struct vcpu *vcpu)
+{
+	/* INVD would throw away dirty lines of the hypervisor's own memory too: write back instead. */
+	asm volatile("wbinvd" : : : "memory");
+	vcpu_skip_instruction(vcpu);
+	return true;
+}
+
+bool handle_wbinvd(struct vcpu *vcpu)
+{
+	asm volatile("wbinvd" : : : "memory");
+	vcpu_skip_instruction(vcpu);
+	return true;
+}
+
+bool handle_undefined_instruction(struct vcpu *vcpu)
+{
+	vcpu_inject_ud(vcpu);
+	return true;
+}
+
+bool handle_preemption_timer(struct vcpu *vcpu)
+{
+	if (vcpu_stop_requested) {
+		vcpu->state = VCPU_STOPPED;
+		if (vcpu->end == GUEST_END_NONE)
+			vcpu->end = GUEST_END_SHUTDOWN_REQUEST;
+		return false;
+	}
+	return true;
+}

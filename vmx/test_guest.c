@@ -1,0 +1,120 @@
+/*
+ * Loading one of veneer's own test guests (tests/guests/): an ELF
+ * executable that starts in 64-bit mode (ELFCLASS64) or in 32-bit
+ * protected mode with paging off (ELFCLASS32), as tests/guests/README.md
+ * describes.  veneer prepares the boot area the contract promises: a GDT,
+ * for 64-bit guests an identity map of the first 4 GiB, and the module's
+ * command line.
+ */
+#include "arch/paging.h"
+#include "kernel/elf.h"
+#include "kernel/format.h"
+#include "kernel/log.h"
+#include "kernel/memory.h"
+#include "kernel/string.h"
+#include "vmx/guest.h"
+#include "vmx/test_guest.h"
+
+#define BOOT_AREA_START         0x1000ULL
+#define BOOT_AREA_END           0x9000ULL
+#define BOOT_GDT                0x1000ULL
+#define BOOT_PML4               0x2000ULL
+#define BOOT_PDPT               0x3000ULL
+#define BOOT_PD                 0x4000ULL       /* four page directories: 4 GiB */
+#define BOOT_CMDLINE            0x8000ULL
+#define BOOT_CMDLINE_MAX        4095
+#define BOOT_STACK_TOP          0x90000ULL
+#define BOOT_STACK_SIZE         0x10000ULL
+#define BOOT_MAGIC              0x56454E52ULL   /* 'VENR' */
+
+#define SELECTOR_CODE64         0x08
+#define SELECTOR_DATA           0x10
+#define SELECTOR_CODE32         0x18
+
+static bool guest_ram(uint64_t start, uint64_t end)
+{
+	return range_set_contains(memory_usable(), start, end) &&
+	       !range_set_overlaps(&memory_layout()->owned, start, end);
+}
+
+#define FAIL(...) do { format(error, error_size, __VA_ARGS__); return false; } while (0)
+
+bool test_guest_load(struct guest *guest, const struct mb2_module *module, char *error, size_t error_size)
+{
+	const void *data = (const void *)(uintptr_t)module->start;
+	size_t size = (size_t)(module->end - module->start);
+	struct elf_image image;
+	char why[160];
+
+	if (!elf_parse(data, size, &image, why, sizeof(why)))
+		FAIL("%s", why);
+	if (!guest_ram(BOOT_AREA_START, BOOT_AREA_END) || !guest_ram(BOOT_STACK_TOP - BOOT_STACK_SIZE, BOOT_STACK_TOP))
+		FAIL("the low memory the test-guest boot area needs is not free RAM");
+
+	for (size_t i = 0; i < image.segment_count; i++) {
+		const struct elf_segment *s = &image.segments[i];
+		uint64_t start = s->physical_address, end = start + s->memory_size;
+		if (end > (4ULL << 30) || !guest_ram(start, end))
+			FAIL("segment %zu [%#llx-%#llx) is not in guest RAM (it would overlap the hypervisor or a hole)",
+			     i, (unsigned long long)start, (unsigned long long)end);
+		if (start < BOOT_AREA_END && BOOT_AREA_START < end)
+			FAIL("segment %zu [%#llx-%#llx) overlaps the boot area [%#llx-%#llx)", i,
+			     (unsigned long long)start, (unsigned long long)end,
+			     (unsigned long long)BOOT_AREA_START, (unsigned long long)BOOT_AREA_END);
+		if (start < module->end && module->start < end)
+			FAIL("segment %zu [%#llx-%#llx) overlaps the module itself", i,
+			     (unsigned long long)start, (unsigned long long)end);
+	}
+	for (size_t i = 0; i < image.segment_count; i++) {
+		const struct elf_segment *s = &image.segments[i];
+		uint8_t *dest = (uint8_t *)(uintptr_t)s->physical_address;
+		memcpy(dest, (const uint8_t *)data + s->file_offset, s->file_size);
+		memset(dest + s->file_size, 0, s->memory_size - s->file_size);
+	}
+
+	/* The GDT: null, 64-bit code, flat data, 32-bit code. */
+	uint64_t *gdt = (uint64_t *)(uintptr_t)BOOT_GDT;
+	memset(gdt, 0, 4096);
+	gdt[SELECTOR_CODE64 / 8] = 0x00AF9B000000FFFFULL;
+	gdt[SELECTOR_DATA / 8] = 0x00CF93000000FFFFULL;
+	gdt[SELECTOR_CODE32 / 8] = 0x00CF9B000000FFFFULL;
+
+	/* An identity map of 4 GiB with 2 MiB pages, for a 64-bit start. */
+	uint64_t *pml4 = (uint64_t *)(uintptr_t)BOOT_PML4, *pdpt = (uint64_t *)(uintptr_t)BOOT_PDPT;
+	uint64_t *pd = (uint64_t *)(uintptr_t)BOOT_PD;
+	memset(pml4, 0, 4096);
+	memset(pdpt, 0, 4096);
+	pml4[0] = BOOT_PDPT | PTE_PRESENT | PTE_WRITABLE;
+	for (uint64_t i = 0; i < 4; i++)
+		pdpt[i] = (BOOT_PD + i * 4096) | PTE_PRESENT | PTE_WRITABLE;
+	for (uint64_t i = 0; i < 4 * 512; i++)
+		pd[i] = (i << 21) | PTE_PRESENT | PTE_WRITABLE | PTE_LARGE;
+
+	char *cmdline = (char *)(uintptr_t)BOOT_CMDLINE;
+	size_t cmdline_length = strnlen(module->cmdline, BOOT_CMDLINE_MAX);
+	memcpy(cmdline, module->cmdline, cmdline_length);
+	cmdline[cmdline_length] = '\0';
+
+	struct guest_entry *e = &guest->entry;
+	memset(e, 0, sizeof(*e));
+	e->rip = image.entry;
+	e->rsp = BOOT_STACK_TOP;
+	e->gdt_base = BOOT_GDT;
+	e->gdt_limit = 4 * 8 - 1;
+	e->data_selector = SELECTOR_DATA;
+	if (image.bits == 64) {
+		e->mode = GUEST_ENTRY_LONG_MODE;
+		e->code_selector = SELECTOR_CODE64;
+		e->cr3 = BOOT_PML4;
+		e->regs.rdi = BOOT_MAGIC;
+		e->regs.rsi = BOOT_CMDLINE;
+	} else {
+		e->mode = GUEST_ENTRY_PROTECTED_MODE;
+		e->code_selector = SELECTOR_CODE32;
+		e->regs.rax = BOOT_MAGIC;
+		e->regs.rbx = BOOT_CMDLINE;
+	}
+	pr_info("guest: test guest '%s': %u-bit ELF, %zu segments, entry %#llx", module->cmdline, image.bits,
+		image.segment_count, (unsigned long long)image.entry);
+	return true;
+}

@@ -1,0 +1,60 @@
+/* Reports about a guest that veneer stopped: why, where, and the whole register state. */
+#include "arch/msr.h"
+#include "kernel/log.h"
+#include "vmx/vcpu.h"
+#include "vmx/vmcs.h"
+
+static const char *const end_names[] = {
+	[GUEST_END_NONE] = "still running",
+	[GUEST_END_SHUTDOWN_REQUEST] = "shutdown requested by hypercall",
+	[GUEST_END_POWER_OFF] = "powered off",
+	[GUEST_END_RESET] = "reset",
+	[GUEST_END_HALTED] = "halted with interrupts disabled",
+	[GUEST_END_TRIPLE_FAULT] = "triple fault",
+	[GUEST_END_EPT_VIOLATION] = "access to memory it does not own",
+	[GUEST_END_FATAL_EXIT] = "unhandled VM exit",
+	[GUEST_END_ENTRY_FAILURE] = "VM entry failure",
+};
+
+const char *guest_end_name(enum guest_end end)
+{
+	if ((unsigned)end < sizeof(end_names) / sizeof(end_names[0]) && end_names[end])
+		return end_names[end];
+	return "unknown";
+}
+
+void vcpu_dump(const struct vcpu *vcpu)
+{
+	const uint64_t *r = (const uint64_t *)&vcpu->regs;
+
+	for (int i = 0; i < 16; i += 4) {
+		uint64_t v[4];
+		for (int j = 0; j < 4; j++)
+			v[j] = i + j == REGISTER_INDEX_RSP ? vmcs_readn(GUEST_RSP) : r[i + j];
+		pr_error("  guest %-3s %016llx  %-3s %016llx  %-3s %016llx  %-3s %016llx",
+			 general_register_names[i], (unsigned long long)v[0],
+			 general_register_names[i + 1], (unsigned long long)v[1],
+			 general_register_names[i + 2], (unsigned long long)v[2],
+			 general_register_names[i + 3], (unsigned long long)v[3]);
+	}
+	pr_error("  guest rip %016llx  rflags %016llx  cs %04x (rights %#x)  ss %04x (rights %#x)",
+		 (unsigned long long)vmcs_readn(GUEST_RIP), (unsigned long long)vmcs_readn(GUEST_RFLAGS),
+		 vmcs_read16(GUEST_CS_SELECTOR), vmcs_read32(GUEST_CS_ACCESS_RIGHTS),
+		 vmcs_read16(GUEST_SS_SELECTOR), vmcs_read32(GUEST_SS_ACCESS_RIGHTS));
+	pr_error("  guest cr0 %016llx (reads %llx)  cr3 %016llx  cr4 %016llx (reads %llx)  efer %llx",
+		 (unsigned long long)vmcs_readn(GUEST_CR0), (unsigned long long)vmcs_readn(CR0_READ_SHADOW),
+		 (unsigned long long)vmcs_readn(GUEST_CR3), (unsigned long long)vmcs_readn(GUEST_CR4),
+		 (unsigned long long)vmcs_readn(CR4_READ_SHADOW), (unsigned long long)vmcs_read64(GUEST_IA32_EFER));
+	pr_error("  guest gdtr %llx/%x  idtr %llx/%x  activity %u  interruptibility %#x",
+		 (unsigned long long)vmcs_readn(GUEST_GDTR_BASE), vmcs_read32(GUEST_GDTR_LIMIT),
+		 (unsigned long long)vmcs_readn(GUEST_IDTR_BASE), vmcs_read32(GUEST_IDTR_LIMIT),
+		 vmcs_read32(GUEST_ACTIVITY_STATE), vmcs_read32(GUEST_INTERRUPTIBILITY_STATE));
+}
+
+void vcpu_stop(struct vcpu *vcpu, enum guest_end end, const char *why)
+{
+	pr_error("vcpu: guest on CPU %u stopped: %s (%s)", vcpu->cpu_id, guest_end_name(end), why);
+	vcpu_dump(vcpu);
+	vcpu->state = VCPU_STOPPED;
+	vcpu->end = end;
+}
