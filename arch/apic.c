@@ -11,6 +11,7 @@
 #include "kernel/log.h"
 
 #define APIC_REG_ID             0x020
+#define APIC_REG_EOI            0x0B0
 #define APIC_REG_SVR            0x0F0
 #define APIC_REG_ESR            0x280
 #define APIC_REG_ICR_LOW        0x300
@@ -19,6 +20,7 @@
 #define SVR_APIC_ENABLE         (1u << 8)
 #define SVR_SPURIOUS_VECTOR     0xFF
 
+#define ICR_DELIVERY_FIXED      (0u << 8)
 #define ICR_DELIVERY_NMI        (4u << 8)
 #define ICR_DELIVERY_INIT       (5u << 8)
 #define ICR_DELIVERY_STARTUP    (6u << 8)
@@ -115,4 +117,14 @@ bool apic_send_startup(uint32_t destination, uint8_t vector_page)
 bool apic_send_nmi(uint32_t destination)
 {
 	return send_ipi(destination, ICR_DELIVERY_NMI | ICR_LEVEL_ASSERT);
+}
+
+bool apic_send_fixed(uint32_t destination, uint8_t vector)
+{
+	return send_ipi(destination, ICR_DELIVERY_FIXED | ICR_LEVEL_ASSERT | vector);
+}
+
+void apic_eoi(void)
+{
+	apic_write(APIC_REG_EOI, 0);
 }

@@ -11,6 +11,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* The one interrupt vector veneer uses itself: an IPI that wakes an idle CPU (kernel/smp.c). */
+#define VECTOR_WAKEUP           0xF0
+
 /* Enables the calling CPU's local APIC (boot CPU first: it decides the mode). */
 void apic_init_this_cpu(void);
 bool apic_x2apic_mode(void);
@@ -21,5 +24,9 @@ uint64_t apic_base_address(void);
 bool apic_send_init(uint32_t apic_id);
 bool apic_send_startup(uint32_t apic_id, uint8_t vector_page);
 bool apic_send_nmi(uint32_t apic_id);
+/* A fixed-delivery interrupt (veneer uses one: VECTOR_WAKEUP, to wake a halted CPU). */
+bool apic_send_fixed(uint32_t apic_id, uint8_t vector);
+/* End of interrupt, from an interrupt handler. */
+void apic_eoi(void);
 
 #endif

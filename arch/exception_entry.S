@@ -51,3 +51,19 @@ exception_common:
 	addq	$16, %rsp			/* vector and error code */
 	iretq
 
+
+/*
+ * Every interrupt vector (32-255): the wake-up IPI (VECTOR_WAKEUP) only has
+ * to end the HLT of an idle CPU, and nothing else is expected, so the
+ * handler just acknowledges the interrupt.
+ */
+	.global wakeup_interrupt
+wakeup_interrupt:
+	cld
+	SAVE_GENERAL_REGISTERS
+	movq	%rsp, %rbx
+	andq	$-16, %rsp
+	call	apic_eoi
+	movq	%rbx, %rsp
+	RESTORE_GENERAL_REGISTERS
+	iretq

@@ -4,6 +4,7 @@
  * fault (often a stack overflow), an NMI (can interrupt anything,
  * including the instant after a VM exit) and a machine check.
  */
+#include "arch/apic.h"
 #include "arch/descriptors.h"
 #include "arch/exceptions.h"
 
@@ -20,6 +21,7 @@ struct idt_gate {
 #define GATE_INTERRUPT_DPL0 0x8E        /* present, DPL 0, 64-bit interrupt gate */
 
 extern const uint64_t exception_stubs[32];
+extern const char wakeup_interrupt[];
 
 static struct idt_gate idt[256] __attribute__((aligned(16)));
 
@@ -42,6 +44,13 @@ void idt_build(void)
 	set_gate(VECTOR_DF, exception_stubs[VECTOR_DF], IST_DOUBLE_FAULT);
 	set_gate(VECTOR_NMI, exception_stubs[VECTOR_NMI], IST_NMI);
 	set_gate(VECTOR_MC, exception_stubs[VECTOR_MC], IST_MACHINE_CHECK);
+	/*
+	 * Interrupts reach veneer only while an idle CPU waits in STI;HLT: its
+	 * own wake-up IPI, or a stray device interrupt routed to an idle CPU.
+	 * Either is acknowledged and otherwise ignored.
+	 */
+	for (unsigned v = 32; v < 256; v++)
+		set_gate(v, (uint64_t)(uintptr_t)wakeup_interrupt, 0);
 }
 
 void idt_load(void)

@@ -12,6 +12,8 @@
 #include "boot/ap_trampoline.h"
 
 #define CR0_PE          (1 << 0)
+#define CR0_NW          (1 << 29)
+#define CR0_CD          (1 << 30)
 #define CR0_WP          (1 << 16)
 #define CR0_PG          (1 << 31)
 #define CR4_PAE         (1 << 5)
@@ -52,7 +54,9 @@ ap_trampoline_protected:
 	rdmsr
 	orl	AP_PARAMS_OFFSET + AP_PARAM_EFER(%ebx), %eax
 	wrmsr
+	/* Caches on: after INIT, CR0.CD and NW are set (SDM Vol. 3A, 10.1.1 "Processor State After Reset"). */
 	movl	%cr0, %eax
+	andl	$~(CR0_CD | CR0_NW), %eax
 	orl	$(CR0_PG | CR0_WP), %eax
 	movl	%eax, %cr0
 	ljmpl	*AP_PARAMS_OFFSET + AP_PARAM_LONG_JUMP(%ebx)

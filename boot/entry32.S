@@ -15,6 +15,8 @@
 
 #define COM1            0x3F8
 #define CR0_PE          (1 << 0)
+#define CR0_NW          (1 << 29)
+#define CR0_CD          (1 << 30)
 #define CR0_WP          (1 << 16)
 #define CR0_PG          (1 << 31)
 #define CR4_PAE         (1 << 5)
@@ -111,7 +113,13 @@ _start:
 	orl	$EFER_LME, %eax
 	orl	%ebx, %eax
 	wrmsr
+	/*
+	 * Caches on: a CPU comes out of reset with CR0.CD and NW set and not
+	 * every firmware clears them.  VM entry never loads CD and NW, so
+	 * guests inherit ours (SDM Vol. 3C, "Loading Guest Control Registers").
+	 */
 	movl	%cr0, %eax
+	andl	$~(CR0_CD | CR0_NW), %eax
 	orl	$(CR0_PE | CR0_PG | CR0_WP), %eax
 	movl	%eax, %cr0
 

@@ -73,7 +73,8 @@ static enum exit_code run_guest(const struct mb2_module *module)
 	boot_vcpu.guest = &guest;
 	enum guest_end end = vcpu_run(&boot_vcpu);
 	pr_info("guest: ended: %s", guest_end_name(end));
-	if (end == GUEST_END_SHUTDOWN_REQUEST && boot_vcpu.end_code == 0)
+	/* A guest that shut down, or halted for good, ended the way it chose; anything else is a failure. */
+	if ((end == GUEST_END_SHUTDOWN_REQUEST && boot_vcpu.end_code == 0) || end == GUEST_END_HALTED)
 		return EXIT_SUCCESS;
 	if (end == GUEST_END_SHUTDOWN_REQUEST)
 		pr_error("guest: shut down with failure code %llu", (unsigned long long)boot_vcpu.end_code);
@@ -151,7 +152,10 @@ void kernel_main(uint32_t magic, uint32_t info_address)
 		vmx_simulate_firmware_lock();
 	vmx_init();
 	shutdown_cpu_teardown = vmx_disable_this_cpu;
-	smp_call_on_all(vmx_enable_this_cpu);
+	if (!smp_call_on_all(vmx_enable_this_cpu)) {
+		pr_error("vmx: not every CPU ran VMXON in time");
+		shutdown(EXIT_VMX_FAILED);
+	}
 	if (vmx_failed_cpus()) {
 		pr_error("vmx: %u of %u CPUs could not enter VMX root operation", vmx_failed_cpus(), smp_cpu_count());
 		shutdown(EXIT_VMX_FAILED);

@@ -39,7 +39,6 @@ extern volatile int exceptions_stopping_all;
 void ap_main(struct percpu *cpu) __attribute__((noreturn));
 
 static unsigned cpu_count = 1;
-static bool idle_with_mwait;
 
 unsigned smp_cpu_count(void)
 {
@@ -57,9 +56,12 @@ static void stop_this_cpu(void)
 }
 
 /*
- * An idle CPU sleeps in MWAIT on its work word, so the boot CPU's store
- * wakes it without an interrupt (SDM Vol. 2B, MONITOR/MWAIT); in an
- * emulator this also keeps idle CPUs from slowing the busy one down.
+ * An idle CPU halts until the wake-up IPI (VECTOR_WAKEUP) that comes with
+ * new work; in an emulator this also keeps idle CPUs from slowing the busy
+ * one down.  STI;HLT is one step: an IPI that arrives after the check is
+ * taken right after STI's one-instruction shadow, and ends the HLT.
+ * (MONITOR/MWAIT on the work word was tried: Bochs does not always wake a
+ * CPU whose monitored line another CPU writes.)
  */
 static void __attribute__((noreturn)) idle_loop(struct percpu *cpu)
 {
@@ -70,14 +72,14 @@ static void __attribute__((noreturn)) idle_loop(struct percpu *cpu)
 			__atomic_store_n(&cpu->work, NULL, __ATOMIC_RELEASE);
 			continue;
 		}
-		if (idle_with_mwait) {
-			asm volatile("monitor" : : "a"(&cpu->work), "c"(0), "d"(0));
-			if (!cpu->work)
-				asm volatile("mwait" : : "a"(0), "c"(0));
-		} else {
-			cpu_relax();
-		}
+		asm volatile("sti; hlt; cli" : : : "memory");
 	}
+}
+
+static void give_work(struct percpu *cpu, void (*fn)(void))
+{
+	__atomic_store_n(&cpu->work, fn, __ATOMIC_RELEASE);
+	apic_send_fixed(cpu->apic_id, VECTOR_WAKEUP);
 }
 
 void ap_main(struct percpu *cpu)
@@ -176,7 +178,7 @@ static void stop_other_cpus(void)
 	for (unsigned id = 0; id < MAX_CPUS; id++) {
 		struct percpu *cpu = percpu_of(id);
 		if (cpu && cpu != self && cpu->online)
-			__atomic_store_n(&cpu->work, stop_this_cpu, __ATOMIC_RELEASE);
+			give_work(cpu, stop_this_cpu);
 	}
 	uint64_t deadline = tsc_deadline_after_us(STOP_TIMEOUT_US);
 	for (unsigned id = 0; id < MAX_CPUS; id++) {
@@ -200,7 +202,6 @@ void smp_start_cpus(unsigned max_cpus)
 
 	this_cpu()->apic_id = self;
 	shutdown_stop_other_cpus = stop_other_cpus;
-	idle_with_mwait = cpuid(1, 0).ecx & CPUID_1_ECX_MONITOR;
 	if (!acpi || !acpi->have_madt) {
 		pr_warn("smp: no MADT: running on the boot CPU only");
 		return;
@@ -250,7 +251,7 @@ bool smp_call_on_all(void (*fn)(void))
 	for (unsigned id = 0; id < MAX_CPUS; id++) {
 		struct percpu *cpu = percpu_of(id);
 		if (cpu && cpu != self && cpu->online)
-			__atomic_store_n(&cpu->work, fn, __ATOMIC_RELEASE);
+			give_work(cpu, fn);
 	}
 	fn();
 	uint64_t deadline = tsc_deadline_after_us(WORK_TIMEOUT_US);

@@ -36,6 +36,8 @@ may appear once.
                            (BIOS runs otherwise keep VGA text mode)
   grub-entry: multiboot1   load with GRUB's 'multiboot' command instead of
                            'multiboot2'
+  module: PATH ARGS...     (many) one file put in /boot of the ISO and
+                           loaded as a module whose command line is ARGS
   modules: PATH...         (many) files put in /boot of the ISO and loaded
                            as modules named after their file name; relative
                            paths start at the repository, {build} is the
@@ -106,7 +108,7 @@ SINGLE_KEYS = {
     "expect-exit", "expect-timeout", "allow-faults", "framebuffer", "grub-entry",
     "qemu-cpu", "bochs-cpu", "bochs-ips",
 }
-MANY_KEYS = {"expect", "expect-count", "reject", "modules"}
+MANY_KEYS = {"expect", "expect-count", "reject", "modules", "module"}
 
 
 class ScenarioError(Exception):
@@ -133,6 +135,7 @@ class Scenario:
         self.framebuffer = False
         self.grub_entry = "multiboot2"
         self.modules = []
+        self.module_args = {}
         self.qemu_cpu = None
         self.bochs_cpu = "corei7_skylake_x"
         self.bochs_ips = 50000000
@@ -229,6 +232,13 @@ def parse_scenario(path, build_dir):
             for item in value.split():
                 item = item.replace("{build}", build_dir)
                 sc.modules.append(os.path.normpath(os.path.join(REPO, item)))
+        elif key == "module":
+            words = value.split(None, 1)
+            if not words:
+                raise ScenarioError(f"{where}: module needs a path")
+            path = os.path.normpath(os.path.join(REPO, words[0].replace("{build}", build_dir)))
+            sc.modules.append(path)
+            sc.module_args[path] = words[1] if len(words) > 1 else ""
         elif key == "qemu-cpu":
             sc.qemu_cpu = value
         elif key == "bochs-cpu":
@@ -298,7 +308,8 @@ def grub_cfg(sc):
     lines.append(f"\t{loader} /boot/veneer.elf {sc.cmdline}".rstrip())
     for path in sc.modules:
         base = os.path.basename(path)
-        lines.append(f"\t{module} /boot/{base} {base}")
+        args = sc.module_args.get(path, base)
+        lines.append(f"\t{module} /boot/{base} {args}".rstrip())
     lines += ["\tboot", "}"]
     return "\n".join(lines) + "\n"
 

@@ -164,6 +164,9 @@ void vmx_init(void)
 			 caps.region_size);
 		shutdown(EXIT_NO_VMX);
 	}
+	pr_debug("vmx: CR0 fixed0 %#llx fixed1 %#llx, CR4 fixed0 %#llx fixed1 %#llx",
+		 (unsigned long long)caps.cr0_fixed0, (unsigned long long)caps.cr0_fixed1,
+		 (unsigned long long)caps.cr4_fixed0, (unsigned long long)caps.cr4_fixed1);
 	vmx_capabilities_summary(&caps, summary, sizeof(summary));
 	/* One log line per summary line. */
 	for (char *line = summary, *end; *line; line = end) {
@@ -181,7 +184,12 @@ static bool apply_fixed_bits(void)
 {
 	char why[160];
 	uint64_t cr0 = vmx_cr_apply_fixed(read_cr0(), caps.cr0_fixed0, caps.cr0_fixed1);
-	uint64_t cr4 = vmx_cr_apply_fixed(read_cr4() | CR4_VMXE, caps.cr4_fixed0, caps.cr4_fixed1);
+	uint64_t cr4 = read_cr4() | CR4_VMXE;
+
+	/* XSETBV emulation executes XSETBV here, which needs CR4.OSXSAVE (the host itself never uses XSAVE). */
+	if (cpuid(1, 0).ecx & CPUID_1_ECX_XSAVE)
+		cr4 |= CR4_OSXSAVE;
+	cr4 = vmx_cr_apply_fixed(cr4, caps.cr4_fixed0, caps.cr4_fixed1);
 
 	/* Checked explicitly: fixed0 and fixed1 could contradict each other. */
 	if (!vmx_cr_value_valid(cr0, caps.cr0_fixed0, caps.cr0_fixed1)) {
