@@ -5,6 +5,7 @@
 #   make debug      QEMU with its gdb stub, paused, and the symbol file
 #   make test       host unit tests and every emulator scenario
 #   make unit       host unit tests only
+#   make bench      VM-exit round-trip costs, measured in Bochs
 #   make deps       install the Debian packages the build and tests need
 
 BUILD       := build
@@ -93,6 +94,9 @@ unit: $(BUILD)/unit-tests
 
 scenarios: all guests
 	scripts/run-scenarios.py --build $(BUILD)
+
+bench: all guests
+	scripts/bench.sh $(BUILD)
 
 test: deps
 	$(MAKE) all

@@ -54,6 +54,17 @@ struct cpuid_policy_info {
 	bool user_wait_pause_enabled;   /* "enable user wait and pause" */
 };
 
+/*
+ * True for the leaves cpuid_policy_apply changes; every other leaf the
+ * guest sees as the host does, and the exit handler skips the call.  Keep
+ * in step with the switch in cpuid_policy.c (a unit test checks it).
+ */
+static inline bool cpuid_policy_changes_leaf(uint32_t leaf)
+{
+	return leaf == 0x1 || leaf == 0x7 || leaf == 0xA || leaf == 0xD || leaf == 0x23 ||
+	       leaf == 0x80000001 || (leaf & 0xFFFFFF00u) == 0x40000000u;
+}
+
 /* r holds the host's result for (leaf, subleaf) on entry and the guest's on return. */
 void cpuid_policy_apply(uint32_t leaf, uint32_t subleaf, struct cpuid_result *r,
 			const struct cpuid_policy_info *info);

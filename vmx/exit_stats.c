@@ -4,6 +4,15 @@
 #include "vmx/exit_stats.h"
 #include "vmx/vcpu.h"
 
+uint64_t vcpu_exits_total(const struct vcpu *vcpu)
+{
+	uint64_t total = 0;
+
+	for (unsigned r = 0; r < EXIT_REASON_COUNT; r++)
+		total += vcpu->exit_count[r];
+	return total;
+}
+
 /* One line: "stats: 1234 exits: CPUID 200, VMCALL 30, ...", busiest reasons first. */
 void exit_stats_print(const struct vcpu *vcpu)
 {
@@ -12,7 +21,7 @@ void exit_stats_print(const struct vcpu *vcpu)
 	bool printed[EXIT_REASON_COUNT] = { false };
 	const char *separator = ":";
 
-	len += (size_t)format(line, sizeof(line), "stats: %llu exits", (unsigned long long)vcpu->exits_total);
+	len += (size_t)format(line, sizeof(line), "stats: %llu exits", (unsigned long long)vcpu_exits_total(vcpu));
 	for (;;) {
 		unsigned best = EXIT_REASON_COUNT;
 		for (unsigned r = 0; r < EXIT_REASON_COUNT; r++)

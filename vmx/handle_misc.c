@@ -76,6 +76,7 @@ bool handle_undefined_instruction(struct vcpu *vcpu)
 
 bool handle_preemption_timer(struct vcpu *vcpu)
 {
+	vcpu_reinject_interrupted_event(vcpu);
 	if (vcpu_stop_requested) {
 		vcpu->state = VCPU_STOPPED;
 		if (vcpu->end == GUEST_END_NONE)

@@ -50,7 +50,7 @@ bool handle_vmcall(struct vcpu *vcpu)
 		result = r->rbx < EXIT_REASON_COUNT ? (long)vcpu->exit_count[r->rbx] : VENEER_HC_EINVAL;
 		break;
 	case VENEER_HC_EXIT_TOTAL:
-		result = (long)vcpu->exits_total;
+		result = (long)vcpu_exits_total(vcpu);
 		break;
 	case VENEER_HC_SHUTDOWN:
 		pr_info("guest: requests shutdown with code %llu", (unsigned long long)r->rbx);

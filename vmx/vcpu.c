@@ -198,13 +198,15 @@ static void setup_guest_state(struct vcpu *vcpu, const struct guest_entry *e)
 
 static void report_entry_instruction_failure(struct vcpu *vcpu, int how)
 {
+	/* No exit yet: it was the first entry. */
+	const char *instruction = vcpu_exits_total(vcpu) ? "VMRESUME" : "VMLAUNCH";
+
 	if (how == VMX_RUN_FAIL_INVALID) {
-		pr_error("vmx: %s failed with VMfailInvalid: no valid current VMCS",
-			 vcpu->launched ? "VMRESUME" : "VMLAUNCH");
+		pr_error("vmx: %s failed with VMfailInvalid: no valid current VMCS", instruction);
 	} else {
 		unsigned error = vmx_read_instruction_error();
-		pr_error("vmx: %s failed: VM-instruction error %u (%s)", vcpu->launched ? "VMRESUME" : "VMLAUNCH",
-			 error, vmx_instruction_error_name(error));
+		pr_error("vmx: %s failed: VM-instruction error %u (%s)", instruction, error,
+			 vmx_instruction_error_name(error));
 	}
 	vcpu_dump(vcpu);
 }

@@ -14,6 +14,7 @@
 
 #include "arch/registers.h"
 #include "vmx/exit_reasons.h"
+#include "vmx/vmcs.h"
 #include "vmx/vmx_entry.h"
 
 struct guest;
@@ -50,9 +51,11 @@ struct vcpu {
 	enum guest_end end;
 	uint64_t end_code;              /* the code given with VENEER_HC_SHUTDOWN */
 
-	uint64_t exits_total;
 	uint64_t exit_count[EXIT_REASON_COUNT];
 };
+
+/* All exits so far (the sum of exit_count: one counter less on the exit path). */
+uint64_t vcpu_exits_total(const struct vcpu *vcpu);
 
 _Static_assert(offsetof(struct vcpu, regs) == 0, "the exit stub pushes into vcpu->regs at offset 0");
 _Static_assert(offsetof(struct vcpu, host_rsp) == VCPU_HOST_RSP, "vmx_entry.h: VCPU_HOST_RSP");
@@ -61,10 +64,28 @@ _Static_assert(offsetof(struct vcpu, launched) == VCPU_LAUNCHED, "vmx_entry.h: V
 /* Sets up the current CPU's vCPU for guest and runs it until it stops; returns why. */
 enum guest_end vcpu_run(struct vcpu *vcpu);
 
-/* Advances the guest's RIP past the instruction that caused the exit. */
-void vcpu_skip_instruction(struct vcpu *vcpu);
+/* Guest interruptibility state bits (SDM Vol. 3C, "Guest Non-Register State"). */
+#define BLOCKING_BY_STI         (1u << 0)
+#define BLOCKING_BY_MOV_SS      (1u << 1)
+
+/*
+ * Advances the guest's RIP past the instruction that caused the exit (on
+ * the hot path of every emulated instruction, so inline).  The emulated
+ * instruction completed, so an interrupt shadow it sat in is over.
+ */
+static inline void vcpu_skip_instruction(struct vcpu *vcpu)
+{
+	(void)vcpu;
+	vmcs_writen(GUEST_RIP, vmcs_readn(GUEST_RIP) + vmcs_read32(VM_EXIT_INSTRUCTION_LENGTH));
+	uint32_t interruptibility = vmcs_read32(GUEST_INTERRUPTIBILITY_STATE);
+	if (__builtin_expect(interruptibility & (BLOCKING_BY_STI | BLOCKING_BY_MOV_SS), 0))
+		vmcs_write32(GUEST_INTERRUPTIBILITY_STATE,
+			     interruptibility & ~(BLOCKING_BY_STI | BLOCKING_BY_MOV_SS));
+}
 /* Queues an exception for the next VM entry (with error code where the vector has one). */
 void vcpu_inject_exception(struct vcpu *vcpu, unsigned vector, uint32_t error_code);
+/* Delivers again an event whose delivery the exit interrupted (non-instruction exits that resume). */
+void vcpu_reinject_interrupted_event(struct vcpu *vcpu);
 static inline void vcpu_inject_gp(struct vcpu *vcpu)
 {
 	vcpu_inject_exception(vcpu, 13, 0);

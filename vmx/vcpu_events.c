@@ -8,22 +8,6 @@
 #include "vmx/vcpu.h"
 #include "vmx/vmcs.h"
 
-/* Guest interruptibility state bits (SDM Vol. 3C, "Guest Non-Register State"). */
-#define BLOCKING_BY_STI         (1u << 0)
-#define BLOCKING_BY_MOV_SS      (1u << 1)
-
-void vcpu_skip_instruction(struct vcpu *vcpu)
-{
-	(void)vcpu;
-	vmcs_writen(GUEST_RIP, vmcs_readn(GUEST_RIP) + vmcs_read32(VM_EXIT_INSTRUCTION_LENGTH));
-
-	/* The emulated instruction completed: a one-instruction interrupt shadow it was in is over. */
-	uint32_t interruptibility = vmcs_read32(GUEST_INTERRUPTIBILITY_STATE);
-	if (interruptibility & (BLOCKING_BY_STI | BLOCKING_BY_MOV_SS))
-		vmcs_write32(GUEST_INTERRUPTIBILITY_STATE,
-			     interruptibility & ~(BLOCKING_BY_STI | BLOCKING_BY_MOV_SS));
-}
-
 void vcpu_inject_exception(struct vcpu *vcpu, unsigned vector, uint32_t error_code)
 {
 	(void)vcpu;
@@ -43,4 +27,25 @@ unsigned vcpu_cpl(void)
 {
 	/* SS.DPL is the CPL (SDM Vol. 3C, "Guest Register State"), also in real mode (0). */
 	return (vmcs_read32(GUEST_SS_ACCESS_RIGHTS) >> 5) & 3;
+}
+
+/*
+ * An exit that interrupted the delivery of an event (IDT-vectoring
+ * information valid) must deliver it again on the next entry, or the
+ * event is lost (SDM Vol. 3C, "Information for VM Exits During Event
+ * Delivery" and "Event Injection").  Instruction exits never happen during
+ * delivery; handlers of the other exits that resume the guest call this.
+ */
+void vcpu_reinject_interrupted_event(struct vcpu *vcpu)
+{
+	struct vmx_reinjection again;
+
+	(void)vcpu;
+	if (!vmx_reinjection_from_idt_vectoring(vmcs_read32(IDT_VECTORING_INFORMATION), &again))
+		return;
+	vmcs_write32(VM_ENTRY_INTERRUPTION_INFORMATION, again.entry_interruption_info);
+	if (again.copy_error_code)
+		vmcs_write32(VM_ENTRY_EXCEPTION_ERROR_CODE, vmcs_read32(IDT_VECTORING_ERROR_CODE));
+	if (again.copy_instruction_length)
+		vmcs_write32(VM_ENTRY_INSTRUCTION_LENGTH, vmcs_read32(VM_EXIT_INSTRUCTION_LENGTH));
 }

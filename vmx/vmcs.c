@@ -2,6 +2,7 @@
 #include "kernel/log.h"
 #include "kernel/panic.h"
 #include "vmx/vmcs.h"
+#include "vmx/vmx_errors.h"
 #include "vmx/vmx_ops.h"
 #include "vmx/vmx_root.h"
 
@@ -15,31 +16,31 @@ const char *vmcs_field_name(uint32_t encoding)
 	return "unknown VMCS field";
 }
 
-static void __attribute__((noreturn, noinline)) vmcs_access_failed(const char *what, uint32_t field,
-								    struct vmx_result r)
+/*
+ * The inline accessors only know that the flags said failure.  If a
+ * current VMCS exists, its VM-instruction error field says why
+ * (VMfailValid); if even that cannot be read, there is none (VMfailInvalid).
+ */
+static void __attribute__((noreturn)) vmcs_access_failed(const char *what, uint32_t field)
 {
-	char why[160];
+	uint64_t error;
+	struct vmx_result r = vmread(VM_INSTRUCTION_ERROR, &error);
 
-	panic("%s of %s (%#x) failed: %s", what, vmcs_field_name(field), field,
-	      vmx_result_describe(r, why, sizeof(why)));
+	if (vmx_succeeded(r))
+		panic("%s of %s (%#x) failed: VMfailValid: VM-instruction error %llu (%s)", what,
+		      vmcs_field_name(field), field, (unsigned long long)error,
+		      vmx_instruction_error_name((unsigned)error));
+	panic("%s of %s (%#x) failed: VMfailInvalid: no current VMCS", what, vmcs_field_name(field), field);
 }
 
-uint64_t vmcs_read(uint32_t field)
+void vmcs_read_failed(uint32_t field)
 {
-	uint64_t value;
-	struct vmx_result r = vmread(field, &value);
-
-	if (__builtin_expect(!vmx_succeeded(r), 0))
-		vmcs_access_failed("VMREAD", field, r);
-	return value;
+	vmcs_access_failed("VMREAD", field);
 }
 
-void vmcs_write(uint32_t field, uint64_t value)
+void vmcs_write_failed(uint32_t field)
 {
-	struct vmx_result r = vmwrite(field, value);
-
-	if (__builtin_expect(!vmx_succeeded(r), 0))
-		vmcs_access_failed("VMWRITE", field, r);
+	vmcs_access_failed("VMWRITE", field);
 }
 
 void *vmcs_alloc(void)

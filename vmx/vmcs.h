@@ -11,14 +11,48 @@
 #ifndef VENEER_VMX_VMCS_H
 #define VENEER_VMX_VMCS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "vmx/vmcs_fields.h"
 
 #define VMCS_ENCODING_WIDTH(field)      (((field) >> 13) & 3)
 
-uint64_t vmcs_read(uint32_t field);
-void vmcs_write(uint32_t field, uint64_t value);
+/* Out of line and cold: report which access failed, with the VM-instruction error, and stop. */
+void vmcs_read_failed(uint32_t field) __attribute__((noreturn, cold));
+void vmcs_write_failed(uint32_t field) __attribute__((noreturn, cold));
+
+/*
+ * On the exit path every instruction counts, so the wrappers are inline:
+ * VMREAD and one JBE (CF or ZF set: VMfailInvalid or VMfailValid).
+ */
+static inline uint64_t vmcs_read(uint32_t field)
+{
+	uint64_t value;
+
+	asm goto("vmread %[field], %[value]\n\t"
+		 "jbe %l[failed]"
+		 : [value] "=r"(value)
+		 : [field] "r"((uint64_t)field)
+		 : "cc"
+		 : failed);
+	return value;
+failed:
+	vmcs_read_failed(field);
+}
+
+static inline void vmcs_write(uint32_t field, uint64_t value)
+{
+	asm goto("vmwrite %[value], %[field]\n\t"
+		 "jbe %l[failed]"
+		 :
+		 : [field] "r"((uint64_t)field), [value] "rm"(value)
+		 : "cc", "memory"
+		 : failed);
+	return;
+failed:
+	vmcs_write_failed(field);
+}
 
 #define vmcs_read16(field) ({                                                   \
 	_Static_assert(VMCS_ENCODING_WIDTH(field) == VMCS_FIELD_WIDTH_16, #field " is not 16-bit"); \

@@ -31,6 +31,7 @@ vmx_launch:
 	pushq	%rdi				/* keeps the stack 16-byte aligned for the handler call */
 	movq	%rsp, VCPU_HOST_RSP(%rdi)
 	movb	VCPU_LAUNCHED(%rdi), %al
+	movb	$1, VCPU_LAUNCHED(%rdi)		/* from now on the VMCS is launched, or this entry failed */
 	movq	%rdi, %rsp
 	testb	%al, %al
 	RESTORE_GENERAL_REGISTERS		/* leaves %rsp = &vcpu->host_rsp; does not touch flags */

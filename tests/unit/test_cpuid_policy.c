@@ -141,3 +141,25 @@ TEST(cpuid_other_leaves_pass_through)
 		EXPECT(memcmp(&g, &host, sizeof(g)) == 0);
 	}
 }
+
+/* Every leaf the policy leaves alone must be one cpuid_policy_changes_leaf says it leaves alone, and back. */
+TEST(cpuid_policy_fast_path_predicate_matches_apply)
+{
+	static const uint32_t leaves[] = { 0x0, 0x1, 0x2, 0x4, 0x6, 0x7, 0xA, 0xB, 0xD, 0x14, 0x15, 0x16, 0x1F,
+					   0x23, 0x40000000, 0x40000001, 0x40000002, 0x400000FF, 0x40000100,
+					   0x80000000, 0x80000001, 0x80000008 };
+	struct cpuid_policy_info info = { 0 };
+
+	for (size_t i = 0; i < sizeof(leaves) / sizeof(leaves[0]); i++) {
+		for (uint32_t subleaf = 0; subleaf < 2; subleaf++) {
+			struct cpuid_result host = { 0xFFFFFFFF, 0xFFFFFFFF, 0xFFFFFFFF, 0xFFFFFFFF };
+			struct cpuid_result guest = host;
+			cpuid_policy_apply(leaves[i], subleaf, &guest, &info);
+			bool changed = memcmp(&host, &guest, sizeof(host)) != 0;
+			if (changed)
+				EXPECT(cpuid_policy_changes_leaf(leaves[i]));
+		}
+	}
+	EXPECT(!cpuid_policy_changes_leaf(0x0));
+	EXPECT(!cpuid_policy_changes_leaf(0x80000008));
+}
