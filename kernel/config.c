@@ -172,6 +172,10 @@ static const char *apply_option(struct veneer_config *cfg, const char *name, con
 		if (!value || !parse_plain_number(value, &n) || n == 0 || n > 4096)
 			return "expected a CPU count from 1";
 		cfg->max_cpus = (unsigned)n;
+	} else if (strcmp(name, "guest") == 0) {
+		if (!value || !parse_plain_number(value, &n) || n > 255)
+			return "expected the number of the guest kernel's module (0 is the first)";
+		cfg->guest_module = (unsigned)n;
 	} else if (strcmp(name, "hvmem") == 0) {
 		if (!value || !parse_size(value, &n))
 			return "expected a size such as 32M";

@@ -42,6 +42,7 @@ struct veneer_config {
 	enum fault_injection fault;
 	enum simulation simulate;
 	unsigned max_cpus;      /* 0: every CPU the firmware lists */
+	unsigned guest_module;  /* which GRUB module is the guest kernel; the ones after it are its initrd/modules */
 	uint64_t hv_memory;     /* bytes reserved for the hypervisor's own allocations */
 };
 

@@ -24,7 +24,7 @@
 #include "kernel/version.h"
 #include "kernel/vga_text.h"
 #include "vmx/guest.h"
-#include "vmx/test_guest.h"
+#include "vmx/guest_boot.h"
 #include "vmx/vcpu.h"
 #include "vmx/vcpu_controls.h"
 #include "vmx/vmx_root.h"
@@ -64,8 +64,9 @@ static enum exit_code run_guest(const struct mb2_module *module)
 
 	if (!vcpu_controls_init())
 		return EXIT_NO_VMX;
-	if (!test_guest_load(&guest, module, error, sizeof(error))) {
-		pr_error("guest: cannot start module '%s': %s", module->cmdline, error);
+	if (!guest_boot_prepare(&guest, &boot_info, config.guest_module, error, sizeof(error))) {
+		pr_error("guest: cannot boot module %u%s%s%s: %s", config.guest_module,
+			 module ? " '" : "", module ? module->cmdline : "", module ? "'" : "", error);
 		return EXIT_GUEST_FAILED;
 	}
 	if (!guest_init(&guest))
@@ -166,5 +167,5 @@ void kernel_main(uint32_t magic, uint32_t info_address)
 		pr_info("boot: done; no guest module was given, so there is nothing to run");
 		shutdown(EXIT_SUCCESS);
 	}
-	shutdown(run_guest(&boot_info.modules[0]));
+	shutdown(run_guest(config.guest_module < boot_info.module_count ? &boot_info.modules[config.guest_module] : NULL));
 }

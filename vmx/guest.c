@@ -21,7 +21,7 @@ bool guest_init(struct guest *guest)
 	guest->io_bitmap_a = alloc_pages(1);
 	guest->io_bitmap_b = alloc_pages(1);
 	uint16_t uart = serial_console_port();
-	if (uart)
+	if (uart && guest->protect_serial)
 		io_bitmap_intercept(guest->io_bitmap_a, guest->io_bitmap_b, uart, 8);
 	return true;
 }

@@ -38,9 +38,10 @@ struct guest {
 	uint8_t *io_bitmap_b;           /* ports 0x8000-0xFFFF */
 	struct guest_entry entry;
 	const char *name;               /* for the log: the module that holds it */
+	bool protect_serial;            /* keep veneer's UART from the guest (test guests); an OS gets it */
 };
 
-/* Builds EPT and the bitmaps; false with a message when the machine cannot run a guest. */
+/* Builds EPT and the bitmaps (after the guest is loaded: the loader decides protect_serial); false with a message when the machine cannot run a guest. */
 bool guest_init(struct guest *guest);
 
 /* May the guest read [gpa, gpa+len)?  True when it is guest memory (mapped by EPT). */

@@ -1,0 +1,115 @@
+#include "kernel/acpi.h"
+#include "kernel/format.h"
+#include "kernel/log.h"
+#include "kernel/memory.h"
+#include "kernel/string.h"
+#include "vmx/guest.h"
+#include "vmx/guest_boot.h"
+#include "vmx/test_guest.h"
+
+#define FAIL(...) do { format(error, error_size, __VA_ARGS__); return false; } while (0)
+
+bool guest_boot_claim(struct guest_boot *boot, uint64_t start, uint64_t end)
+{
+	if (end <= start || !range_set_contains(&boot->free, start, end))
+		return false;
+	return range_set_remove(&boot->free, start, end);
+}
+
+uint64_t guest_boot_claim_highest(struct guest_boot *boot, uint64_t size, uint64_t limit)
+{
+	size = align_up(size, 4096);
+	for (size_t i = boot->free.count; i-- > 0;) {
+		const struct phys_range *r = &boot->free.ranges[i];
+		uint64_t end = r->end < limit ? r->end : limit;
+		if (end < r->start + size || end < size)
+			continue;
+		uint64_t start = align_down(end - size, 4096);
+		if (start >= r->start && guest_boot_claim(boot, start, start + size))
+			return start;
+	}
+	return 0;
+}
+
+void guest_boot_write_gdt(void)
+{
+	uint64_t *gdt = (uint64_t *)(uintptr_t)GUEST_BOOT_GDT;
+
+	gdt[0] = 0;
+	gdt[1] = 0;
+	gdt[GUEST_BOOT_CS / 8] = 0x00CF9B000000FFFFULL;        /* flat 32-bit code */
+	gdt[GUEST_BOOT_DS / 8] = 0x00CF93000000FFFFULL;        /* flat data */
+}
+
+uint64_t guest_boot_copy_rsdp(size_t *size)
+{
+	const struct acpi_info *acpi = acpi_get();
+
+	/* The RSDP GRUB gave may sit in memory the guest will reuse; its copy lives in the reserved boot data. */
+	if (!acpi || !acpi->rsdp_address)
+		return 0;
+	*size = acpi->revision >= 2 ? 36 : 20;
+	memcpy((void *)(uintptr_t)GUEST_BOOT_RSDP, (const void *)(uintptr_t)acpi->rsdp_address, *size);
+	return GUEST_BOOT_RSDP;
+}
+
+static bool module_looks_sane(const struct mb2_module *m, char *error, size_t error_size)
+{
+	if (m->end <= m->start)
+		FAIL("the module is empty");
+	return true;
+}
+
+bool guest_boot_prepare(struct guest *guest, const struct mb2_info *info, size_t kernel_index, char *error,
+			size_t error_size)
+{
+	static struct guest_boot boot;          /* large: keep it off the stack */
+	struct range_set hidden = memory_layout()->owned;
+
+	if (kernel_index >= info->module_count)
+		FAIL("there is no module %zu: GRUB loaded %zu module(s); add 'module2 /boot/KERNEL ARGS' to the GRUB entry",
+		     kernel_index, info->module_count);
+	memset(&boot, 0, sizeof(boot));
+	boot.info = info;
+	boot.kernel = &info->modules[kernel_index];
+	boot.modules = boot.kernel + 1;
+	boot.module_count = info->module_count - kernel_index - 1;
+	guest->name = boot.kernel->cmdline;
+	if (!module_looks_sane(boot.kernel, error, error_size))
+		return false;
+
+	boot.kind = guest_image_detect((const void *)(uintptr_t)boot.kernel->start,
+				       (size_t)(boot.kernel->end - boot.kernel->start), &boot.mb1, &boot.mb2);
+	if (boot.kind == GUEST_IMAGE_UNKNOWN)
+		FAIL("unknown format: not a Linux bzImage, a Multiboot or Multiboot2 kernel, or an ELF test guest");
+
+	/* The guest's memory map: the firmware's, with veneer's memory and the boot data reserved. */
+	if (!range_set_add(&hidden, GUEST_BOOT_DATA, GUEST_BOOT_DATA + GUEST_BOOT_DATA_SIZE) ||
+	    !guest_memory_map_build(info->memory, info->memory_count, &hidden, &boot.map))
+		FAIL("the memory map does not fit in %d entries", GUEST_MAP_MAX);
+	if (!range_set_contains(memory_usable(), GUEST_BOOT_DATA, GUEST_BOOT_DATA + GUEST_BOOT_DATA_SIZE))
+		FAIL("the low memory at %#llx that veneer passes boot data in is not RAM",
+		     (unsigned long long)GUEST_BOOT_DATA);
+	guest_memory_map_available(&boot.map, &boot.free);
+	/* Modules stay where GRUB put them until the loader has copied what it needs. */
+	for (size_t i = 0; i < info->module_count; i++)
+		range_set_remove(&boot.free, align_down(info->modules[i].start, 4096),
+				 align_up(info->modules[i].end, 4096));
+	memset((void *)(uintptr_t)GUEST_BOOT_DATA, 0, GUEST_BOOT_DATA_SIZE);
+
+	pr_info("guest: module %zu '%s' is a %s (%llu KiB)", kernel_index, boot.kernel->cmdline,
+		guest_image_kind_name(boot.kind),
+		(unsigned long long)((boot.kernel->end - boot.kernel->start) >> 10));
+	switch (boot.kind) {
+	case GUEST_IMAGE_LINUX:
+		return linux_load(guest, &boot, error, error_size);
+	case GUEST_IMAGE_MULTIBOOT1:
+	case GUEST_IMAGE_MULTIBOOT2:
+		return multiboot_load(guest, &boot, error, error_size);
+	case GUEST_IMAGE_TEST_GUEST:
+		guest->protect_serial = true;
+		return test_guest_load(guest, boot.kernel, error, error_size);
+	default:
+		FAIL("unknown format");
+	}
+}

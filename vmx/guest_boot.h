@@ -1,0 +1,64 @@
+/*
+ * Booting the guest kernel given as a GRUB module: which module, what it
+ * is, where its pieces go, and the state its first instruction sees.
+ * veneer acts as the guest's boot loader here, by each kernel's own boot
+ * protocol (vmx/linux_loader.c, vmx/multiboot_loader.c, vmx/test_guest.c).
+ */
+#ifndef VENEER_VMX_GUEST_BOOT_H
+#define VENEER_VMX_GUEST_BOOT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "kernel/multiboot2.h"
+#include "kernel/ranges.h"
+#include "vmx/guest_image.h"
+#include "vmx/guest_memory_map.h"
+
+struct guest;
+
+/*
+ * A small block of guest RAM the loaders write their structures to (Linux's
+ * boot_params and command line, a Multiboot information structure, a GDT,
+ * a copy of the ACPI RSDP).  The guest's memory map reports it as reserved,
+ * so the guest never reuses it.
+ */
+#define GUEST_BOOT_DATA         0x20000ULL
+#define GUEST_BOOT_DATA_SIZE    0x8000ULL
+#define GUEST_BOOT_GDT          (GUEST_BOOT_DATA + 0x2000)
+#define GUEST_BOOT_RSDP         (GUEST_BOOT_DATA + 0x2800)
+#define GUEST_BOOT_INFO         (GUEST_BOOT_DATA + 0x3000)     /* Multiboot information, up to the end */
+
+/* Selectors of GUEST_BOOT_GDT: what Linux's 32-bit boot protocol names __BOOT_CS and __BOOT_DS. */
+#define GUEST_BOOT_CS           0x10
+#define GUEST_BOOT_DS           0x18
+
+struct guest_boot {
+	const struct mb2_info *info;
+	const struct mb2_module *kernel;
+	const struct mb2_module *modules;       /* the modules after the kernel: initrd, or the guest's modules */
+	size_t module_count;
+	enum guest_image_kind kind;
+	struct multiboot1_header_info mb1;
+	struct multiboot2_header_info mb2;
+	struct guest_memory_map map;            /* what the guest is told */
+	struct range_set free;                  /* guest RAM a loader may still place things in */
+};
+
+/* Picks module kernel_index as the guest kernel, loads it; false with a message naming the module and the problem. */
+bool guest_boot_prepare(struct guest *guest, const struct mb2_info *info, size_t kernel_index, char *error,
+			size_t error_size);
+
+/* For loaders: true when [start, end) is free guest RAM (and then takes it). */
+bool guest_boot_claim(struct guest_boot *boot, uint64_t start, uint64_t end);
+/* For loaders: the highest page-aligned free block of size bytes below limit, claimed; 0 if none. */
+uint64_t guest_boot_claim_highest(struct guest_boot *boot, uint64_t size, uint64_t limit);
+/* Writes the flat GDT (null, null, __BOOT_CS, __BOOT_DS) at GUEST_BOOT_GDT. */
+void guest_boot_write_gdt(void);
+/* Copies the ACPI RSDP to GUEST_BOOT_RSDP; returns its guest-physical address, 0 if there is none. */
+uint64_t guest_boot_copy_rsdp(size_t *size);
+
+bool linux_load(struct guest *guest, struct guest_boot *boot, char *error, size_t error_size);
+bool multiboot_load(struct guest *guest, struct guest_boot *boot, char *error, size_t error_size);
+
+#endif

@@ -1,0 +1,214 @@
+/*
+ * Booting Linux by its 32-bit boot protocol (Documentation/arch/x86/
+ * boot.rst in the kernel source: "The Linux/x86 Boot Protocol", version
+ * 2.12 or later).  veneer does what a boot loader does:
+ *   - checks the setup header of the bzImage;
+ *   - copies the protected-mode kernel to its preferred address (or, if the
+ *     kernel is relocatable, to another aligned place in RAM) with room for
+ *     init_size bytes, and the initrd high in RAM below initrd_addr_max;
+ *   - fills the zero page (struct boot_params): the setup header, the e820
+ *     map with veneer's memory reserved, the command line, the initrd, the
+ *     ACPI RSDP address (acpi_rsdp_addr, so Linux finds ACPI after a UEFI
+ *     boot too) and the screen in screen_info;
+ *   - starts it in 32-bit protected mode with paging off, flat __BOOT_CS and
+ *     __BOOT_DS, ESI pointing at the zero page, interrupts off.
+ */
+#include "kernel/format.h"
+#include "kernel/log.h"
+#include "kernel/string.h"
+#include "vmx/guest.h"
+#include "vmx/guest_boot.h"
+
+/* Setup header fields: offsets in the image, and the same in the zero page. */
+#define HDR_SETUP_SECTS         0x1F1
+#define HDR_SYSSIZE             0x1F4
+#define HDR_JUMP                0x200
+#define HDR_VERSION             0x206
+#define HDR_TYPE_OF_LOADER      0x210
+#define HDR_LOADFLAGS           0x211
+#define HDR_CODE32_START        0x214
+#define HDR_RAMDISK_IMAGE       0x218
+#define HDR_RAMDISK_SIZE        0x21C
+#define HDR_CMD_LINE_PTR        0x228
+#define HDR_INITRD_ADDR_MAX     0x22C
+#define HDR_KERNEL_ALIGNMENT    0x230
+#define HDR_RELOCATABLE_KERNEL  0x234
+#define HDR_CMDLINE_SIZE        0x238
+#define HDR_PREF_ADDRESS        0x258
+#define HDR_INIT_SIZE           0x260
+
+/* Zero-page fields outside the setup header. */
+#define BP_SCREEN_INFO          0x000
+#define BP_ACPI_RSDP_ADDR       0x070
+#define BP_E820_ENTRIES         0x1E8
+#define BP_E820_TABLE           0x2D0
+
+#define LOADED_HIGH             0x01
+#define MINIMUM_PROTOCOL        0x020C
+#define LOADER_TYPE_UNDEFINED   0xFF
+#define BOOT_PARAMS             GUEST_BOOT_DATA
+#define COMMAND_LINE            (GUEST_BOOT_DATA + 0x1000)
+#define COMMAND_LINE_ROOM       0x1000
+
+#define VIDEO_TYPE_VGAC         0x22
+#define VIDEO_TYPE_VLFB         0x23
+#define VIDEO_TYPE_EFI          0x70
+#define VIDEO_CAPABILITY_64BIT_BASE (1u << 1)
+
+#define FAIL(...) do { format(error, error_size, __VA_ARGS__); return false; } while (0)
+
+static uint32_t get(const uint8_t *p, unsigned offset, unsigned bytes)
+{
+	uint32_t v = 0;
+
+	for (unsigned i = 0; i < bytes; i++)
+		v |= (uint32_t)p[offset + i] << (8 * i);
+	return v;
+}
+
+static void put(uint8_t *p, unsigned offset, uint64_t v, unsigned bytes)
+{
+	for (unsigned i = 0; i < bytes; i++)
+		p[offset + i] = (uint8_t)(v >> (8 * i));
+}
+
+static void fill_screen_info(uint8_t *bp, const struct mb2_info *info)
+{
+	const struct framebuffer_info *fb = &info->framebuffer;
+	uint8_t *si = bp + BP_SCREEN_INFO;
+
+	if (fb->kind == FRAMEBUFFER_RGB) {
+		uint64_t size = (uint64_t)fb->pitch * fb->height;
+		si[0x0F] = info->booted_from_efi ? VIDEO_TYPE_EFI : VIDEO_TYPE_VLFB;
+		put(si, 0x12, fb->width, 2);
+		put(si, 0x14, fb->height, 2);
+		put(si, 0x16, fb->bpp, 2);
+		put(si, 0x18, (uint32_t)fb->address, 4);
+		/* VESA framebuffers count in 64 KiB units, EFI ones in bytes. */
+		put(si, 0x1C, info->booted_from_efi ? size : (size + 0xFFFF) >> 16, 4);
+		put(si, 0x24, fb->pitch, 2);
+		si[0x26] = fb->red_size;
+		si[0x27] = fb->red_position;
+		si[0x28] = fb->green_size;
+		si[0x29] = fb->green_position;
+		si[0x2A] = fb->blue_size;
+		si[0x2B] = fb->blue_position;
+		if (fb->address >> 32) {
+			put(si, 0x36, VIDEO_CAPABILITY_64BIT_BASE, 4);
+			put(si, 0x3A, fb->address >> 32, 4);
+		}
+	} else if (fb->kind == FRAMEBUFFER_EGA_TEXT || (fb->kind == FRAMEBUFFER_NONE && !info->booted_from_efi)) {
+		si[0x06] = 3;                   /* 80x25 colour text */
+		si[0x07] = 80;
+		si[0x0E] = 25;
+		si[0x0F] = VIDEO_TYPE_VGAC;
+		put(si, 0x10, 16, 2);
+		si[0x01] = 24;                  /* cursor on the last line: veneer has written the screen */
+	}
+}
+
+bool linux_load(struct guest *guest, struct guest_boot *boot, char *error, size_t error_size)
+{
+	const uint8_t *image = (const uint8_t *)(uintptr_t)boot->kernel->start;
+	size_t size = (size_t)(boot->kernel->end - boot->kernel->start);
+
+	if (size < 0x400)
+		FAIL("truncated: %zu bytes is too small for a bzImage", size);
+	unsigned version = get(image, HDR_VERSION, 2);
+	if (version < MINIMUM_PROTOCOL)
+		FAIL("boot protocol version %u.%02u is too old: veneer needs 2.12 or later (Linux 3.8+)",
+		     version >> 8, version & 0xFF);
+	if (!(image[HDR_LOADFLAGS] & LOADED_HIGH))
+		FAIL("the kernel cannot be loaded at 1 MiB or above (LOADED_HIGH clear): not a bzImage");
+
+	unsigned setup_sects = image[HDR_SETUP_SECTS] ? image[HDR_SETUP_SECTS] : 4;
+	size_t kernel_offset = (size_t)(setup_sects + 1) * 512;
+	uint64_t syssize = (uint64_t)get(image, HDR_SYSSIZE, 4) * 16;
+	if (kernel_offset >= size || syssize > size - kernel_offset)
+		FAIL("truncated or corrupt: the header announces %llu bytes of kernel after %zu bytes of setup, "
+		     "the module holds %zu bytes", (unsigned long long)syssize, kernel_offset, size);
+	size_t kernel_size = size - kernel_offset;
+	uint64_t init_size = get(image, HDR_INIT_SIZE, 4);
+	uint64_t preferred = get(image, HDR_PREF_ADDRESS, 4) | (uint64_t)get(image, HDR_PREF_ADDRESS + 4, 4) << 32;
+	uint64_t alignment = get(image, HDR_KERNEL_ALIGNMENT, 4);
+	bool relocatable = image[HDR_RELOCATABLE_KERNEL];
+	if (init_size < kernel_size)
+		init_size = kernel_size;
+	init_size = align_up(init_size, 4096);
+
+	/* The kernel where it wants to be, or, relocatable, at the lowest aligned free place above it. */
+	uint64_t load = preferred;
+	if (!guest_boot_claim(boot, load, load + init_size)) {
+		load = 0;
+		for (size_t i = 0; relocatable && i < boot->free.count && !load; i++) {
+			const struct phys_range *r = &boot->free.ranges[i];
+			uint64_t start = align_up(r->start > 0x100000 ? r->start : 0x100000, alignment ? alignment : 0x200000);
+			if (start + init_size <= r->end && guest_boot_claim(boot, start, start + init_size))
+				load = start;
+		}
+		if (!load)
+			FAIL("no free RAM for the kernel: it needs %llu KiB at %#llx%s", (unsigned long long)(init_size >> 10),
+			     (unsigned long long)preferred, relocatable ? " or anywhere aligned" : " and is not relocatable");
+	}
+
+	/* The initrd goes high, clear of the kernel's room and of every module; then the kernel moves in. */
+	uint64_t initrd = 0, initrd_size = 0;
+	if (boot->module_count > 0) {
+		const struct mb2_module *m = &boot->modules[0];
+		uint64_t limit = (uint64_t)get(image, HDR_INITRD_ADDR_MAX, 4) + 1;
+		initrd_size = m->end - m->start;
+		initrd = guest_boot_claim_highest(boot, initrd_size, limit);
+		if (!initrd)
+			FAIL("no free RAM below %#llx for the %llu KiB initrd (module '%s')", (unsigned long long)limit,
+			     (unsigned long long)(initrd_size >> 10), m->cmdline);
+		memmove((void *)(uintptr_t)initrd, (const void *)(uintptr_t)m->start, initrd_size);
+	}
+	memmove((void *)(uintptr_t)load, image + kernel_offset, kernel_size);
+
+	/* The zero page. */
+	uint8_t *bp = (uint8_t *)(uintptr_t)BOOT_PARAMS;
+	unsigned header_end = 0x202 + image[HDR_JUMP + 1];
+	memcpy(bp + HDR_SETUP_SECTS, image + HDR_SETUP_SECTS, header_end - HDR_SETUP_SECTS);
+	bp[HDR_TYPE_OF_LOADER] = LOADER_TYPE_UNDEFINED;
+	put(bp, HDR_CODE32_START, load, 4);
+	put(bp, HDR_RAMDISK_IMAGE, initrd, 4);
+	put(bp, HDR_RAMDISK_SIZE, initrd_size, 4);
+
+	size_t room = get(image, HDR_CMDLINE_SIZE, 4);
+	if (room == 0 || room >= COMMAND_LINE_ROOM)
+		room = COMMAND_LINE_ROOM - 1;
+	size_t length = strnlen(boot->kernel->cmdline, room);
+	if (boot->kernel->cmdline[length])
+		pr_warn("guest: the kernel command line is longer than the kernel accepts (%zu bytes); cut", room);
+	memcpy((void *)(uintptr_t)COMMAND_LINE, boot->kernel->cmdline, length);
+	put(bp, HDR_CMD_LINE_PTR, COMMAND_LINE, 4);
+
+	bp[BP_E820_ENTRIES] = (uint8_t)boot->map.count;
+	for (size_t i = 0; i < boot->map.count; i++) {
+		uint8_t *e = bp + BP_E820_TABLE + i * 20;
+		put(e, 0, boot->map.entries[i].base, 8);
+		put(e, 8, boot->map.entries[i].length, 8);
+		put(e, 16, boot->map.entries[i].type, 4);
+	}
+	size_t rsdp_size;
+	uint64_t rsdp = guest_boot_copy_rsdp(&rsdp_size);
+	put(bp, BP_ACPI_RSDP_ADDR, rsdp, 8);
+	fill_screen_info(bp, boot->info);
+	guest_boot_write_gdt();
+
+	struct guest_entry *e = &guest->entry;
+	memset(e, 0, sizeof(*e));
+	e->mode = GUEST_ENTRY_PROTECTED_MODE;
+	e->rip = load;
+	e->regs.rsi = BOOT_PARAMS;
+	e->gdt_base = GUEST_BOOT_GDT;
+	e->gdt_limit = 4 * 8 - 1;
+	e->code_selector = GUEST_BOOT_CS;
+	e->data_selector = GUEST_BOOT_DS;
+	pr_info("guest: Linux boot protocol %u.%02u: kernel at %#llx (%llu KiB of room), initrd at %#llx (%llu KiB), "
+		"%zu memory map entries", version >> 8, version & 0xFF, (unsigned long long)load,
+		(unsigned long long)(init_size >> 10), (unsigned long long)initrd,
+		(unsigned long long)(initrd_size >> 10), boot->map.count);
+	pr_info("guest: command line '%s'", (const char *)(uintptr_t)COMMAND_LINE);
+	return true;
+}

@@ -1,0 +1,261 @@
+/*
+ * Booting a Multiboot (version 1, 0.6.96) or Multiboot2 (2.0) ELF kernel
+ * as veneer's guest, the way a boot loader would: the ELF segments are
+ * loaded at their physical addresses, the information structure is built
+ * in the reserved boot data (memory map without veneer's memory, command
+ * line, the guest's own modules passed through where GRUB left them, and
+ * for Multiboot2 the ACPI RSDP and the framebuffer), and the kernel starts
+ * in 32-bit protected mode with paging off, EAX holding the boot loader
+ * magic and EBX the structure's address.
+ */
+#include "boot/multiboot2_abi.h"
+#include "kernel/elf.h"
+#include "kernel/format.h"
+#include "kernel/log.h"
+#include "kernel/string.h"
+#include "kernel/version.h"
+#include "vmx/guest.h"
+#include "vmx/guest_boot.h"
+
+#define LOADER_NAME             "veneer " VENEER_VERSION
+#define INFO_END                (GUEST_BOOT_DATA + GUEST_BOOT_DATA_SIZE)
+
+/* Multiboot 1 information flags (Multiboot 0.6.96, 3.3 "Boot information format"). */
+#define MB1_INFO_MEMORY         (1u << 0)
+#define MB1_INFO_CMDLINE        (1u << 2)
+#define MB1_INFO_MODULES        (1u << 3)
+#define MB1_INFO_MMAP           (1u << 6)
+#define MB1_INFO_LOADER_NAME    (1u << 9)
+/* Multiboot 1 header flags we cannot honour. */
+#define MB1_HEADER_VIDEO_MODE   (1u << 2)
+#define MB1_HEADER_AOUT_KLUDGE  (1u << 16)
+
+#define FAIL(...) do { format(error, error_size, __VA_ARGS__); return false; } while (0)
+
+/* A bump allocator over the information area: every piece 8-byte aligned, bounded. */
+struct info_writer {
+	uint64_t next;
+	bool overflow;
+};
+
+static void *info_alloc(struct info_writer *w, size_t size)
+{
+	uint64_t at = align_up(w->next, 8);
+
+	if (at + size > INFO_END) {
+		w->overflow = true;
+		return NULL;
+	}
+	w->next = at + size;
+	return memset((void *)(uintptr_t)at, 0, size);
+}
+
+static uint32_t info_string(struct info_writer *w, const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *p = info_alloc(w, n);
+
+	if (!p)
+		return 0;
+	memcpy(p, s, n);
+	return (uint32_t)(uintptr_t)p;
+}
+
+static void put32(void *p, unsigned offset, uint32_t v)
+{
+	memcpy((uint8_t *)p + offset, &v, 4);
+}
+
+static void put64(void *p, unsigned offset, uint64_t v)
+{
+	memcpy((uint8_t *)p + offset, &v, 8);
+}
+
+/* KiB of RAM from 0 and from 1 MiB, as the old BIOS calls count them. */
+static void lower_upper_kib(const struct guest_boot *boot, uint32_t *lower, uint32_t *upper)
+{
+	struct range_set ram;
+
+	guest_memory_map_available(&boot->map, &ram);
+	*lower = *upper = 0;
+	for (size_t i = 0; i < ram.count; i++) {
+		if (ram.ranges[i].start == 0)
+			*lower = (uint32_t)((ram.ranges[i].end < 0xA0000 ? ram.ranges[i].end : 0xA0000) >> 10);
+		if (ram.ranges[i].start <= 0x100000 && ram.ranges[i].end > 0x100000)
+			*upper = (uint32_t)((ram.ranges[i].end - 0x100000) >> 10);
+	}
+}
+
+static uint32_t build_multiboot1_info(struct guest_boot *boot, struct info_writer *w)
+{
+	uint8_t *info = info_alloc(w, 116);
+	uint32_t lower, upper;
+
+	lower_upper_kib(boot, &lower, &upper);
+	put32(info, 0, MB1_INFO_MEMORY | MB1_INFO_CMDLINE | MB1_INFO_MODULES | MB1_INFO_MMAP | MB1_INFO_LOADER_NAME);
+	put32(info, 4, lower);
+	put32(info, 8, upper);
+	put32(info, 16, info_string(w, boot->kernel->cmdline));
+
+	uint8_t *mods = info_alloc(w, 16 * (boot->module_count ? boot->module_count : 1));
+	for (size_t i = 0; i < boot->module_count && mods; i++) {
+		put32(mods, (unsigned)(16 * i), (uint32_t)boot->modules[i].start);
+		put32(mods, (unsigned)(16 * i + 4), (uint32_t)boot->modules[i].end);
+		put32(mods, (unsigned)(16 * i + 8), info_string(w, boot->modules[i].cmdline));
+	}
+	put32(info, 20, (uint32_t)boot->module_count);
+	put32(info, 24, (uint32_t)(uintptr_t)mods);
+
+	/* Each entry: size (20, not counting itself), base, length, type. */
+	uint8_t *mmap = info_alloc(w, 24 * boot->map.count);
+	for (size_t i = 0; i < boot->map.count && mmap; i++) {
+		put32(mmap, (unsigned)(24 * i), 20);
+		put64(mmap, (unsigned)(24 * i + 4), boot->map.entries[i].base);
+		put64(mmap, (unsigned)(24 * i + 12), boot->map.entries[i].length);
+		put32(mmap, (unsigned)(24 * i + 20), boot->map.entries[i].type);
+	}
+	put32(info, 44, (uint32_t)(24 * boot->map.count));
+	put32(info, 48, (uint32_t)(uintptr_t)mmap);
+	put32(info, 64, info_string(w, LOADER_NAME));
+	return (uint32_t)(uintptr_t)info;
+}
+
+static uint8_t *mb2_tag(struct info_writer *w, uint32_t type, uint32_t size)
+{
+	uint8_t *tag = info_alloc(w, size);
+
+	if (tag) {
+		put32(tag, 0, type);
+		put32(tag, 4, size);
+	}
+	return tag;
+}
+
+static void mb2_string_tag(struct info_writer *w, uint32_t type, const char *s)
+{
+	uint32_t n = (uint32_t)strlen(s) + 1;
+	uint8_t *tag = mb2_tag(w, type, 8 + n);
+
+	if (tag)
+		memcpy(tag + 8, s, n);
+}
+
+static uint32_t build_multiboot2_info(struct guest_boot *boot, struct info_writer *w)
+{
+	uint8_t *info = info_alloc(w, 8);
+	uint32_t lower, upper;
+
+	mb2_string_tag(w, MB2_TAG_CMDLINE, boot->kernel->cmdline);
+	mb2_string_tag(w, MB2_TAG_BOOTLOADER_NAME, LOADER_NAME);
+	for (size_t i = 0; i < boot->module_count; i++) {
+		uint32_t n = (uint32_t)strlen(boot->modules[i].cmdline) + 1;
+		uint8_t *tag = mb2_tag(w, MB2_TAG_MODULE, 16 + n);
+		if (!tag)
+			break;
+		put32(tag, 8, (uint32_t)boot->modules[i].start);
+		put32(tag, 12, (uint32_t)boot->modules[i].end);
+		memcpy(tag + 16, boot->modules[i].cmdline, n);
+	}
+	lower_upper_kib(boot, &lower, &upper);
+	uint8_t *meminfo = mb2_tag(w, MB2_TAG_BASIC_MEMINFO, 16);
+	if (meminfo) {
+		put32(meminfo, 8, lower);
+		put32(meminfo, 12, upper);
+	}
+	uint8_t *mmap = mb2_tag(w, MB2_TAG_MMAP, (uint32_t)(16 + 24 * boot->map.count));
+	if (mmap) {
+		put32(mmap, 8, 24);             /* entry size */
+		put32(mmap, 12, 0);             /* entry version */
+		for (size_t i = 0; i < boot->map.count; i++) {
+			put64(mmap, (unsigned)(16 + 24 * i), boot->map.entries[i].base);
+			put64(mmap, (unsigned)(16 + 24 * i + 8), boot->map.entries[i].length);
+			put32(mmap, (unsigned)(16 + 24 * i + 16), boot->map.entries[i].type);
+		}
+	}
+	size_t rsdp_size;
+	uint64_t rsdp = guest_boot_copy_rsdp(&rsdp_size);
+	if (rsdp) {
+		uint8_t *tag = mb2_tag(w, rsdp_size > 20 ? MB2_TAG_ACPI_NEW : MB2_TAG_ACPI_OLD, (uint32_t)(8 + rsdp_size));
+		if (tag)
+			memcpy(tag + 8, (const void *)(uintptr_t)rsdp, rsdp_size);
+	}
+	const struct framebuffer_info *fb = &boot->info->framebuffer;
+	if (fb->kind == FRAMEBUFFER_RGB || fb->kind == FRAMEBUFFER_EGA_TEXT) {
+		uint8_t *tag = mb2_tag(w, MB2_TAG_FRAMEBUFFER, fb->kind == FRAMEBUFFER_RGB ? 38 : 32);
+		if (tag) {
+			put64(tag, 8, fb->address);
+			put32(tag, 16, fb->pitch);
+			put32(tag, 20, fb->width);
+			put32(tag, 24, fb->height);
+			tag[28] = fb->bpp;
+			tag[29] = fb->kind == FRAMEBUFFER_RGB ? MB2_FRAMEBUFFER_TYPE_RGB : MB2_FRAMEBUFFER_TYPE_EGA_TEXT;
+			if (fb->kind == FRAMEBUFFER_RGB) {
+				tag[32] = fb->red_position;
+				tag[33] = fb->red_size;
+				tag[34] = fb->green_position;
+				tag[35] = fb->green_size;
+				tag[36] = fb->blue_position;
+				tag[37] = fb->blue_size;
+			}
+		}
+	}
+	mb2_tag(w, MB2_TAG_END, 8);
+	put32(info, 0, (uint32_t)(w->next - (uint64_t)(uintptr_t)info));
+	return (uint32_t)(uintptr_t)info;
+}
+
+bool multiboot_load(struct guest *guest, struct guest_boot *boot, char *error, size_t error_size)
+{
+	const void *data = (const void *)(uintptr_t)boot->kernel->start;
+	size_t size = (size_t)(boot->kernel->end - boot->kernel->start);
+	bool v2 = boot->kind == GUEST_IMAGE_MULTIBOOT2;
+	struct elf_image elf;
+	char why[160];
+
+	if (!v2 && (boot->mb1.flags & MB1_HEADER_AOUT_KLUDGE))
+		FAIL("Multiboot header asks for the a.out kludge (flag 16): veneer loads ELF kernels only");
+	if (!v2 && (boot->mb1.flags & MB1_HEADER_VIDEO_MODE))
+		pr_warn("guest: the kernel asks for a video mode; it gets the screen as veneer found it");
+	if (!elf_parse(data, size, &elf, why, sizeof(why)))
+		FAIL("%s", why);
+	if (elf.bits != 32)
+		FAIL("a Multiboot kernel must be a 32-bit ELF executable (this one is %u-bit)", elf.bits);
+
+	for (size_t i = 0; i < elf.segment_count; i++) {
+		const struct elf_segment *s = &elf.segments[i];
+		uint64_t start = align_down(s->physical_address, 4096);
+		uint64_t end = align_up(s->physical_address + s->memory_size, 4096);
+		if (!guest_boot_claim(boot, start, end))
+			FAIL("segment %zu [%#llx-%#llx) is not free RAM (it would overlap veneer, a module or a hole)", i,
+			     (unsigned long long)s->physical_address,
+			     (unsigned long long)(s->physical_address + s->memory_size));
+	}
+	for (size_t i = 0; i < elf.segment_count; i++) {
+		const struct elf_segment *s = &elf.segments[i];
+		uint8_t *dest = (uint8_t *)(uintptr_t)s->physical_address;
+		memmove(dest, (const uint8_t *)data + s->file_offset, s->file_size);
+		memset(dest + s->file_size, 0, s->memory_size - s->file_size);
+	}
+
+	struct info_writer w = { .next = GUEST_BOOT_INFO };
+	uint32_t info = v2 ? build_multiboot2_info(boot, &w) : build_multiboot1_info(boot, &w);
+	if (w.overflow)
+		FAIL("the boot information does not fit in veneer's %llu bytes for it (too many modules or map entries)",
+		     (unsigned long long)(INFO_END - GUEST_BOOT_INFO));
+	guest_boot_write_gdt();
+
+	struct guest_entry *e = &guest->entry;
+	memset(e, 0, sizeof(*e));
+	e->mode = GUEST_ENTRY_PROTECTED_MODE;
+	e->rip = elf.entry;
+	e->regs.rax = v2 ? MB2_BOOTLOADER_MAGIC : MULTIBOOT1_BOOTLOADER_MAGIC;
+	e->regs.rbx = info;
+	e->gdt_base = GUEST_BOOT_GDT;
+	e->gdt_limit = 4 * 8 - 1;
+	e->code_selector = GUEST_BOOT_CS;
+	e->data_selector = GUEST_BOOT_DS;
+	pr_info("guest: %s: %zu segments, entry %#llx, %zu module(s), information at %#x (%llu bytes)",
+		v2 ? "Multiboot2" : "Multiboot", elf.segment_count, (unsigned long long)elf.entry,
+		boot->module_count, info, (unsigned long long)(w.next - info));
+	return true;
+}
