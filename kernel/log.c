@@ -29,6 +29,8 @@ static volatile bool emergency;
 /* History: each line is stored as one level byte followed by its text and '\n'. */
 static char history[LOG_HISTORY];
 static size_t history_len;
+static unsigned long first_line_kept;  /* number of the line at history[0] */
+static unsigned long lines_logged;
 
 void log_set_level(enum log_level level)
 {
@@ -61,36 +63,75 @@ static void remember(enum log_level level, const char *line, size_t len)
 		size_t cut = LOG_HISTORY / 4;
 		while (cut < history_len && history[cut - 1] != '\n')
 			cut++;
+		for (size_t i = 0; i < cut; i++)
+			if (history[i] == '\n')
+				first_line_kept++;
 		memmove(history, history + cut, history_len - cut);
 		history_len -= cut;
 	}
 	history[history_len++] = (char)level;
 	memcpy(history + history_len, line, len);
 	history_len += len;
+	lines_logged++;
 }
 
 static void write_consoles(const char *line, size_t len)
 {
 	for (struct console *con = consoles; con; con = con->next)
-		con->write(line, len);
+		if (!con->paused)
+			con->write(line, len);
+}
+
+/* Writes the history from line number first on to con.  Called with the log lock held. */
+static void replay(struct console *con, unsigned long first)
+{
+	unsigned long number = first_line_kept;
+
+	for (size_t pos = 0; pos < history_len; number++) {
+		enum log_level level = (enum log_level)history[pos++];
+		size_t end = pos;
+		while (end < history_len && history[end] != '\n')
+			end++;
+		end++;
+		if (number >= first && level <= shown_level)
+			con->write(history + pos, end - pos);
+		pos = end;
+	}
 }
 
 void console_register(struct console *con)
 {
 	bool locked = lock_log();
 
-	for (size_t pos = 0; pos < history_len;) {
-		enum log_level level = (enum log_level)history[pos++];
-		size_t end = pos;
-		while (end < history_len && history[end] != '\n')
-			end++;
-		end++;
-		if (level <= shown_level)
-			con->write(history + pos, end - pos);
-		pos = end;
-	}
+	replay(con, 0);
 	con->next = consoles;
 	consoles = con;
+	if (locked)
+		spin_unlock(&log_lock);
+}
+
+void console_pause(struct console *con)
+{
+	bool locked = lock_log();
+
+	con->paused = true;
+	con->paused_at = lines_logged;
+	if (locked)
+		spin_unlock(&log_lock);
+}
+
+void console_resume(struct console *con)
+{
+	bool locked = lock_log();
+
+	if (con->paused) {
+		con->paused = false;
+		if (con->paused_at < first_line_kept) {
+			static const char lost[] = "[veneer] (older log lines no longer in the history)\n";
+			con->write(lost, sizeof(lost) - 1);
+		}
+		replay(con, con->paused_at);
+	}
 	if (locked)
 		spin_unlock(&log_lock);
 }

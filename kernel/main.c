@@ -72,10 +72,17 @@ static enum exit_code run_guest(const struct mb2_module *module)
 	if (!guest_init(&guest))
 		return EXIT_GUEST_FAILED;
 	boot_vcpu.guest = &guest;
+	if (!guest.protect_serial && serial_console_port()) {
+		pr_info("console: lending the serial port to the guest; veneer's log goes on on the screen and comes "
+			"back here when the guest ends");
+		serial_console_lend();
+	}
 	enum guest_end end = vcpu_run(&boot_vcpu);
+	serial_console_take_back();
 	pr_info("guest: ended: %s", guest_end_name(end));
 	/* A guest that shut down, or halted for good, ended the way it chose; anything else is a failure. */
-	if ((end == GUEST_END_SHUTDOWN_REQUEST && boot_vcpu.end_code == 0) || end == GUEST_END_HALTED)
+	if ((end == GUEST_END_SHUTDOWN_REQUEST && boot_vcpu.end_code == 0) || end == GUEST_END_HALTED ||
+	    end == GUEST_END_POWER_OFF || end == GUEST_END_RESET)
 		return EXIT_SUCCESS;
 	if (end == GUEST_END_SHUTDOWN_REQUEST)
 		pr_error("guest: shut down with failure code %llu", (unsigned long long)boot_vcpu.end_code);

@@ -82,3 +82,25 @@ uint16_t serial_console_port(void)
 {
 	return uart;
 }
+
+void serial_console_lend(void)
+{
+	if (uart)
+		console_pause(&serial_console);
+}
+
+void serial_console_take_back(void)
+{
+	if (!uart || !serial_console.paused)
+		return;
+	/* Whatever the guest left the UART in, make it ours again: 115200 8N1, no interrupts. */
+	outb(uart + UART_IER, 0x00);
+	outb(uart + UART_LCR, LCR_DLAB);
+	outb(uart + UART_DATA, DIVISOR_115200 & 0xFF);
+	outb(uart + UART_IER, DIVISOR_115200 >> 8);
+	outb(uart + UART_LCR, LCR_8N1);
+	outb(uart + UART_MCR, MCR_DTR_RTS_OUT2);
+	uart_putc('\r');
+	uart_putc('\n');
+	console_resume(&serial_console);
+}

@@ -12,4 +12,8 @@ bool serial_console_init(uint16_t port);
 /* The port the console uses, 0 when none: the I/O bitmap protects it from a guest. */
 uint16_t serial_console_port(void);
 
+/* Lends the UART to a guest operating system (veneer's lines wait), and takes it back. */
+void serial_console_lend(void);
+void serial_console_take_back(void);
+
 #endif

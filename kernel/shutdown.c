@@ -6,6 +6,7 @@
 #include "arch/cpu.h"
 #include "arch/io.h"
 #include "kernel/log.h"
+#include "kernel/serial.h"
 #include "kernel/shutdown.h"
 
 #define QEMU_DEBUG_EXIT_PORT    0xF4    /* -device isa-debug-exit,iobase=0xf4,iosize=4 */
@@ -36,6 +37,34 @@ const char *exit_code_name(enum exit_code code)
 	return "unknown";
 }
 
+static enum machine_action machine_action = MACHINE_HALT;
+static uint16_t machine_action_port;
+static uint32_t machine_action_value;
+
+void shutdown_set_machine_action(enum machine_action action, uint16_t port, uint32_t value)
+{
+	machine_action = action;
+	machine_action_port = port;
+	machine_action_value = value;
+}
+
+/* On real hardware, finish what the guest asked for, now that veneer has left VMX operation. */
+static void do_machine_action(void)
+{
+	switch (machine_action) {
+	case MACHINE_POWER_OFF:
+		outw(machine_action_port, (uint16_t)machine_action_value);
+		break;
+	case MACHINE_RESET:
+		outb(0xCF9, 0x02);
+		outb(0xCF9, 0x06);      /* hard reset through the reset control register */
+		outb(0x64, 0xFE);       /* or the keyboard controller's reset line */
+		break;
+	case MACHINE_HALT:
+		break;
+	}
+}
+
 void shutdown_set_method(enum exit_method m)
 {
 	method = m;
@@ -50,6 +79,7 @@ void shutdown(enum exit_code code)
 		shutdown_stop_other_cpus();
 	if (shutdown_cpu_teardown)
 		shutdown_cpu_teardown();
+	serial_console_take_back();
 
 	printk(LOG_ALWAYS, "veneer: exit %d (%s)", code, exit_code_name(code));
 
@@ -63,6 +93,7 @@ void shutdown(enum exit_code code)
 			outb(BOCHS_SHUTDOWN_PORT, (uint8_t)*s);
 		break;
 	case EXIT_METHOD_HALT:
+		do_machine_action();
 		break;
 	}
 	/* Not in that emulator after all, or halt requested: stop here. */

@@ -23,6 +23,14 @@ enum exit_code {
 
 const char *exit_code_name(enum exit_code code);
 
+/* What the guest asked the machine to do when it ended; done at the end of the run on real hardware (exit=halt). */
+enum machine_action {
+	MACHINE_HALT,
+	MACHINE_POWER_OFF,      /* write value to the ACPI PM1 control port */
+	MACHINE_RESET,
+};
+void shutdown_set_machine_action(enum machine_action action, uint16_t port, uint32_t value);
+
 void shutdown_set_method(enum exit_method method);
 /* Stops the other CPUs, prints the final line and ends the run. */
 void shutdown(enum exit_code code) __attribute__((noreturn));

@@ -17,12 +17,19 @@ may appear once.
                            USB stick boots                        (cdrom)
   cpus: N                  number of CPUs                         (1)
   memory: MIB              guest memory                           (512)
-  cmdline: TEXT            veneer's command line                  (empty)
+  kernel: veneer|linux     what GRUB boots: veneer with Multiboot2, or a
+                           Linux bzImage directly, without veneer (a native
+                           baseline): the first modules: file is loaded with
+                           GRUB's 'linux' and the cmdline, the others with
+                           'initrd'                               (veneer)
+  cmdline: TEXT            veneer's (or Linux's) command line     (empty)
   timeout: SECONDS         longest the emulator may run           (60)
-  expect-exit: N|nonzero|any
+  expect-exit: N|nonzero|any|poweroff
                            the kernel's exit code: QEMU's isa-debug-exit
                            status, or on Bochs the number in the final
-                           "veneer: exit N" line                  (0)
+                           "veneer: exit N" line; poweroff: the guest
+                           powers the machine off through ACPI, and no
+                           exit line is needed       (0; kernel: linux: poweroff)
   expect-timeout: yes      the kernel halts instead of ending the emulator:
                            the run ends once every expect and expect-count
                            is met (plus one second for late lines), or at
@@ -46,13 +53,20 @@ may appear once.
   bochs-cpu: MODEL         Bochs's cpu model           (corei7_skylake_x)
   bochs-ips: N             Bochs's emulated instructions per second, which
                            sets how fast emulated time runs   (50000000)
+  bochs-ignore-bad-msrs: yes
+                           an unknown MSR reads as 0 and ignores writes
+                           instead of raising #GP.  Native Linux needs it:
+                           Bochs's CPU models lack IA32_MISC_ENABLE (0x1A0),
+                           which Linux reads before it has an IDT (every
+                           real Intel CPU has it)                 (no)
 
 Regular expressions are Python's, searched in each line of the log after
 carriage returns and terminal escape sequences are removed.
 
 A scenario that should end the emulator must say how in its cmdline
 (exit=qemu or exit=bochs): the harness does not add it, so that the
-command line under test is exactly the one written down.
+command line under test is exactly the one written down.  With
+expect-exit: poweroff the guest ends it instead.
 
 Emulator facts this relies on:
   QEMU with isa-debug-exit exits with status (code << 1) | 1; a reset with
@@ -104,9 +118,9 @@ SETTLE_SECONDS = 1.0        # expect-timeout: wait this long for late lines
 TAIL_LINES = 30
 
 SINGLE_KEYS = {
-    "description", "emulator", "boot", "cpus", "memory", "cmdline", "timeout",
+    "description", "emulator", "boot", "cpus", "memory", "kernel", "cmdline", "timeout",
     "expect-exit", "expect-timeout", "allow-faults", "framebuffer", "grub-entry",
-    "qemu-cpu", "bochs-cpu", "bochs-ips",
+    "qemu-cpu", "bochs-cpu", "bochs-ips", "bochs-ignore-bad-msrs",
 }
 MANY_KEYS = {"expect", "expect-count", "reject", "modules", "module"}
 
@@ -124,6 +138,7 @@ class Scenario:
         self.boot = "cdrom"
         self.cpus = 1
         self.memory = 512
+        self.kernel = "veneer"
         self.cmdline = ""
         self.timeout = 60.0
         self.expect_exit = "0"
@@ -139,6 +154,7 @@ class Scenario:
         self.qemu_cpu = None
         self.bochs_cpu = "corei7_skylake_x"
         self.bochs_ips = 50000000
+        self.bochs_ignore_bad_msrs = False
         self.error = None           # a ScenarioError message, if the file is wrong
 
 
@@ -199,12 +215,16 @@ def parse_scenario(path, build_dir):
             sc.cpus = parse_int(value, where, 1, 64)
         elif key == "memory":
             sc.memory = parse_int(value, where, 32, 65536)
+        elif key == "kernel":
+            if value not in ("veneer", "linux"):
+                raise ScenarioError(f"{where}: kernel must be 'veneer' or 'linux'")
+            sc.kernel = value
         elif key == "cmdline":
             sc.cmdline = value
         elif key == "timeout":
             sc.timeout = float(parse_int(value, where, 1, 3600))
         elif key == "expect-exit":
-            if value not in ("nonzero", "any"):
+            if value not in ("nonzero", "any", "poweroff"):
                 parse_int(value, where, 0, 2**31 - 1)
             sc.expect_exit = value
         elif key == "expect-timeout":
@@ -245,6 +265,8 @@ def parse_scenario(path, build_dir):
             sc.bochs_cpu = value
         elif key == "bochs-ips":
             sc.bochs_ips = parse_int(value, where, 1000000, 2000000000)
+        elif key == "bochs-ignore-bad-msrs":
+            sc.bochs_ignore_bad_msrs = parse_yes_no(value, where)
 
     if sc.emulator is None:
         raise ScenarioError(f"{rel}: no 'emulator:' line")
@@ -252,15 +274,24 @@ def parse_scenario(path, build_dir):
         sc.reject.append((DEFAULT_REJECT, re.compile(DEFAULT_REJECT)))
     if sc.qemu_cpu and not sc.emulator.startswith("qemu"):
         raise ScenarioError(f"{rel}: qemu-cpu is only for the qemu-* emulators")
-    if "bochs-cpu" in seen or "bochs-ips" in seen:
+    if seen & {"bochs-cpu", "bochs-ips", "bochs-ignore-bad-msrs"}:
         if sc.emulator != "bochs":
-            raise ScenarioError(f"{rel}: bochs-cpu and bochs-ips are only for emulator: bochs")
+            raise ScenarioError(f"{rel}: bochs-cpu, bochs-ips and bochs-ignore-bad-msrs are "
+                                "only for emulator: bochs")
+    if sc.kernel == "linux":
+        if not sc.modules:
+            raise ScenarioError(f"{rel}: kernel: linux needs a 'modules:' line naming the bzImage")
+        if sc.module_args or "grub-entry" in seen:
+            raise ScenarioError(f"{rel}: kernel: linux takes 'modules:' lines only "
+                                "(no 'module:' arguments, no grub-entry)")
+        if "expect-exit" not in seen and not sc.expect_timeout:
+            sc.expect_exit = "poweroff"
     if sc.expect_timeout:
         if "expect-exit" in seen:
             raise ScenarioError(f"{rel}: expect-timeout and expect-exit exclude each other")
         if not sc.expect and not sc.expect_count:
             raise ScenarioError(f"{rel}: expect-timeout needs at least one expect or expect-count")
-    else:
+    elif sc.expect_exit != "poweroff":
         wanted = "exit=bochs" if sc.emulator == "bochs" else "exit=qemu"
         if wanted not in sc.cmdline.split():
             raise ScenarioError(f"{rel}: the cmdline must contain {wanted} so the kernel ends "
@@ -305,11 +336,18 @@ def grub_cfg(sc):
         lines += ['if [ "$grub_platform" = "efi" ]; then', "\tinsmod all_video", "else",
                   "\tset gfxpayload=text", "fi"]
     lines.append(f'menuentry "veneer scenario {sc.name}" {{')
-    lines.append(f"\t{loader} /boot/veneer.elf {sc.cmdline}".rstrip())
-    for path in sc.modules:
-        base = os.path.basename(path)
-        args = sc.module_args.get(path, base)
-        lines.append(f"\t{module} /boot/{base} {args}".rstrip())
+    if sc.kernel == "linux":
+        # Linux without veneer: the bzImage, then the initrds.
+        first, rest = sc.modules[0], sc.modules[1:]
+        lines.append(f"\tlinux /boot/{os.path.basename(first)} {sc.cmdline}".rstrip())
+        if rest:
+            lines.append("\tinitrd " + " ".join(f"/boot/{os.path.basename(p)}" for p in rest))
+    else:
+        lines.append(f"\t{loader} /boot/veneer.elf {sc.cmdline}".rstrip())
+        for path in sc.modules:
+            base = os.path.basename(path)
+            args = sc.module_args.get(path, base)
+            lines.append(f"\t{module} /boot/{base} {args}".rstrip())
     lines += ["\tboot", "}"]
     return "\n".join(lines) + "\n"
 
@@ -406,9 +444,10 @@ def bochsrc(sc, iso, serial_log, bochs_log):
     return "\n".join([
         f"# Generated by scripts/run-scenarios.py for tests/scenarios/{sc.name}.scn",
         # A triple fault stops Bochs (a panic) instead of resetting, like
-        # QEMU's -no-reboot; an unknown MSR raises #GP as on real hardware.
+        # QEMU's -no-reboot; an unknown MSR raises #GP as on real hardware
+        # (unless the scenario says bochs-ignore-bad-msrs: yes).
         f"cpu: model={sc.bochs_cpu}, count={sc.cpus}, ips={sc.bochs_ips}, "
-        "reset_on_triple_fault=0, ignore_bad_msrs=0",
+        f"reset_on_triple_fault=0, ignore_bad_msrs={int(sc.bochs_ignore_bad_msrs)}",
         f"memory: guest={sc.memory}, host={sc.memory}",
         # fastboot skips the BIOS's boot-menu wait: 15 s more with four CPUs.
         f"romimage: file={BOCHS_BIOS}, options=fastboot",
@@ -656,6 +695,16 @@ def run_scenario(sc, kernel, build_dir, ci):
                     reasons.append(f"Bochs: {panic}")
     elif timed_out:
         reasons.append(f"timed out after {sc.timeout:.0f} s: the kernel did not end the emulator")
+    elif sc.expect_exit == "poweroff":
+        if sc.emulator == "bochs":
+            panic = bochs_panic(os.path.join(run_dir, "bochs.log"))
+            if panic != "ACPI control: soft power off":
+                reasons.append(f"expected an ACPI power-off, but Bochs stopped with: {panic}"
+                               if panic else f"Bochs exited with status {status} without a "
+                               "panic message (did it start? see emulator.out)")
+        elif status != 0:
+            reasons.append(f"expected an ACPI power-off (QEMU status 0), but QEMU exited "
+                           f"with status {status}")
     elif sc.emulator == "bochs":
         panic = bochs_panic(os.path.join(run_dir, "bochs.log"))
         logged = last_exit_line(lines)
@@ -733,6 +782,8 @@ def expected_seconds(sc):
         return 0.0
     if sc.expect_timeout:
         return 2.0
+    if sc.kernel == "linux" or sc.expect_exit == "poweroff":
+        return 20.0 * sc.cpus       # a Linux boot
     return {"qemu-bios": 0.5, "qemu-uefi": 4.0}.get(sc.emulator, 1.5 + 0.3 * sc.cpus)
 
 

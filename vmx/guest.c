@@ -7,6 +7,7 @@
 #include "kernel/page_alloc.h"
 #include "kernel/serial.h"
 #include "vmx/guest.h"
+#include "vmx/guest_io.h"
 #include "vmx/io_bitmap.h"
 #include "vmx/msr_policy.h"
 
@@ -22,7 +23,8 @@ bool guest_init(struct guest *guest)
 	guest->io_bitmap_b = alloc_pages(1);
 	uint16_t uart = serial_console_port();
 	if (uart && guest->protect_serial)
-		io_bitmap_intercept(guest->io_bitmap_a, guest->io_bitmap_b, uart, 8);
+		guest_io_intercept(guest, uart, 8, guest_uart_access);
+	guest_power_init(guest);
 	return true;
 }
 

@@ -31,6 +31,16 @@ struct guest_entry {
 	uint16_t real_mode_segment;     /* real mode: CS = this, RIP = offset */
 };
 
+#define GUEST_IO_INTERCEPTS_MAX 8
+
+struct vcpu;
+struct io_qualification;
+
+struct guest_io_intercept {
+	uint16_t first, count;
+	bool (*handler)(struct vcpu *vcpu, const struct io_qualification *q, uint32_t *value);
+};
+
 struct guest {
 	struct ept ept;
 	uint8_t *msr_bitmap;            /* 4 KiB */
@@ -39,6 +49,8 @@ struct guest {
 	struct guest_entry entry;
 	const char *name;               /* for the log: the module that holds it */
 	bool protect_serial;            /* keep veneer's UART from the guest (test guests); an OS gets it */
+	struct guest_io_intercept io_intercepts[GUEST_IO_INTERCEPTS_MAX];
+	unsigned io_intercept_count;
 };
 
 /* Builds EPT and the bitmaps (after the guest is loaded: the loader decides protect_serial); false with a message when the machine cannot run a guest. */

@@ -1,9 +1,9 @@
 /*
- * I/O instructions.  The guest owns the machine's ports except the UART
- * veneer logs to: the I/O bitmap sends those accesses here (vmx/guest.c).
- * The guest sees a quiet UART that is always ready to transmit; what it
- * transmits is not sent to the wire, where it would tear veneer's own log
- * lines apart, but shown in veneer's log, a line at a time.
+ * I/O instructions.  The guest owns the machine's ports except the few in
+ * vmx/guest_io.h; the I/O bitmap sends those here, to their handlers.
+ * A test guest's UART: the guest sees a quiet UART that is always ready to
+ * transmit; what it transmits is not sent to the wire, where it would tear
+ * veneer's own log lines apart, but shown in veneer's log, a line at a time.
  * String forms (INS/OUTS) on the protected port are completed without
  * effect (pointers and count advance as if done): reading the guest's
  * buffer would mean walking its page tables, for a port nobody drives that
@@ -14,6 +14,9 @@
 #include "kernel/serial.h"
 #include "vmx/exit_handlers.h"
 #include "vmx/exit_qualification.h"
+#include "vmx/guest.h"
+#include "vmx/guest_io.h"
+#include "vmx/io_bitmap.h"
 #include "vmx/vcpu.h"
 #include "vmx/vmcs.h"
 
@@ -49,6 +52,18 @@ static uint32_t guest_uart_input(unsigned offset)
 	return offset == UART_LSR ? LSR_TRANSMITTER_IDLE : 0;
 }
 
+bool guest_uart_access(struct vcpu *vcpu, const struct io_qualification *q, uint32_t *value)
+{
+	uint16_t uart = serial_console_port();
+
+	(void)vcpu;
+	if (q->in)
+		*value = guest_uart_input(q->port - uart);
+	else if (q->port == uart)
+		guest_uart_output((char)*value);
+	return true;
+}
+
 static void complete_string_instruction(struct vcpu *vcpu, const struct io_qualification *q)
 {
 	uint64_t count = q->rep ? vcpu->regs.rcx : 1;
@@ -62,25 +77,45 @@ static void complete_string_instruction(struct vcpu *vcpu, const struct io_quali
 		vcpu->regs.rcx = 0;
 }
 
+bool guest_io_intercept(struct guest *guest, uint16_t first, uint16_t count, io_port_handler handler)
+{
+	if (guest->io_intercept_count == GUEST_IO_INTERCEPTS_MAX)
+		return false;
+	guest->io_intercepts[guest->io_intercept_count++] =
+		(struct guest_io_intercept){ .first = first, .count = count, .handler = handler };
+	io_bitmap_intercept(guest->io_bitmap_a, guest->io_bitmap_b, first, count);
+	return true;
+}
+
 bool handle_io_instruction(struct vcpu *vcpu)
 {
 	struct io_qualification q = vmx_decode_io_instruction(vmcs_readn(EXIT_QUALIFICATION));
-	uint16_t uart = serial_console_port();
+	const struct guest_io_intercept *hit = NULL;
+	struct guest *guest = vcpu->guest;
 
-	if (!uart || q.port < uart || q.port > uart + 7 || q.size == 0) {
-		/* Only the UART is intercepted; anything else means the bitmap and this code disagree. */
+	for (unsigned i = 0; i < guest->io_intercept_count; i++)
+		if (q.port >= guest->io_intercepts[i].first &&
+		    q.port < guest->io_intercepts[i].first + guest->io_intercepts[i].count)
+			hit = &guest->io_intercepts[i];
+	if (!hit || q.size == 0) {
+		/* Only registered ports exit; anything else means the bitmap and the table disagree. */
 		vcpu_stop(vcpu, GUEST_END_FATAL_EXIT, "I/O exit for a port veneer does not intercept");
 		return false;
 	}
 	if (q.string) {
+		if (hit->handler != guest_uart_access) {
+			vcpu_stop(vcpu, GUEST_END_FATAL_EXIT, "string I/O to a port veneer intercepts");
+			return false;
+		}
 		complete_string_instruction(vcpu, &q);
-	} else if (q.in) {
-		uint32_t value = guest_uart_input(q.port - uart);
-		/* IN writes AL, AX or EAX; a 32-bit IN zero-extends into RAX. */
-		reg_write_sized(&vcpu->regs, 0, q.size, value);
-	} else if (q.port == uart) {
-		guest_uart_output((char)vcpu->regs.rax);
+		vcpu_skip_instruction(vcpu);
+		return true;
 	}
+	uint32_t value = (uint32_t)vcpu->regs.rax;
+	if (!hit->handler(vcpu, &q, &value))
+		return false;
+	if (q.in)
+		reg_write_sized(&vcpu->regs, 0, q.size, value);   /* AL/AX/EAX; a 32-bit IN zero-extends */
 	vcpu_skip_instruction(vcpu);
 	return true;
 }
