@@ -155,6 +155,7 @@ void kernel_main(uint32_t magic, uint32_t info_address)
 	apic_init_this_cpu();
 	acpi_init(&boot_info);
 	smp_start_cpus(config.max_cpus);
+	memory_release_trampoline();
 
 	if (config.simulate == SIMULATE_VMX_OFF_BY_FIRMWARE)
 		vmx_simulate_firmware_lock();

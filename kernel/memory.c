@@ -123,3 +123,14 @@ void memory_init(const struct mb2_info *info, const struct veneer_config *cfg)
 	print_owned();
 	page_alloc_init(plan.pool);
 }
+
+void memory_release_trampoline(void)
+{
+	if (plan.trampoline.end == plan.trampoline.start)
+		return;
+	/* Once every CPU is up, low memory is the guest's again: its own AP start-up code lives there. */
+	range_set_remove(&plan.owned, plan.trampoline.start, plan.trampoline.end);
+	pr_debug("memory: [%#llx-%#llx) (the AP start-up trampoline) is the guest's again",
+		 (unsigned long long)plan.trampoline.start, (unsigned long long)plan.trampoline.end);
+	plan.trampoline.end = plan.trampoline.start;
+}

@@ -10,6 +10,9 @@
 void memory_init(const struct mb2_info *info, const struct veneer_config *cfg);
 
 const struct memory_plan *memory_layout(void);
+/* After SMP start-up: the trampoline's pages stop being veneer's (a guest may use low memory). */
+void memory_release_trampoline(void);
+
 /* RAM the firmware reported as available (the guest's, except what veneer owns). */
 const struct range_set *memory_usable(void);
 /* One past the highest physical address the identity map must cover. */

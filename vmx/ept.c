@@ -316,3 +316,26 @@ size_t ept_describe(const struct ept *ept, char *buf, size_t len)
 	}
 	return t.len;
 }
+
+int ept_map_page(struct ept *ept, uint64_t gpa, uint64_t hpa, uint64_t flags)
+{
+	uint64_t *table = ept->pml4;
+
+	if (gpa >= EPT_ADDRESS_LIMIT || (gpa & 0xFFF) || (hpa & 0xFFF))
+		return EPT_BAD_LIMIT;
+	for (unsigned level = EPT_LEVELS - 1; level > 0; level--) {
+		uint64_t *entry = &table[(gpa >> level_shift(level)) & (EPT_ENTRIES - 1)];
+		if (*entry & EPT_LARGE_PAGE)
+			return EPT_NOT_SUPPORTED;       /* mapped by a large page: not a hole */
+		if (!(*entry & EPT_RWX)) {
+			uint64_t *child = ept->alloc.alloc_page(ept->alloc.ctx);
+			if (!child)
+				return EPT_NO_MEMORY;
+			ept->table_pages++;
+			*entry = (ept->alloc.virt_to_phys(ept->alloc.ctx, child) & EPT_ADDRESS_MASK) | EPT_RWX;
+		}
+		table = ept->alloc.phys_to_virt(ept->alloc.ctx, *entry & EPT_ADDRESS_MASK);
+	}
+	table[(gpa >> 12) & (EPT_ENTRIES - 1)] = (hpa & EPT_ADDRESS_MASK) | flags;
+	return EPT_OK;
+}

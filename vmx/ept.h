@@ -149,6 +149,13 @@ size_t ept_describe(const struct ept *ept, char *buf, size_t len);
  * CPU caches its own translations): single-context when the CPU has it,
  * else all-context.  Logs and returns false when INVEPT fails.
  */
+/*
+ * Maps one 4 KiB page gpa -> hpa with flags (permissions and memory type)
+ * where EPT has a hole, adding tables as needed.  EPT_NOT_SUPPORTED when a
+ * large page already covers gpa.  The caller invalidates (INVEPT).
+ */
+int ept_map_page(struct ept *ept, uint64_t gpa, uint64_t hpa, uint64_t flags);
+
 int ept_build_for_guest(struct ept *ept);
 bool ept_invalidate_context(uint64_t eptp);
 

@@ -49,16 +49,20 @@ static bool end_guest(struct vcpu *vcpu, enum guest_end end)
 	return false;
 }
 
+/* Handlers see every access that covers one of their ports; what is not theirs goes to the hardware as it was. */
+static bool forward(const struct io_qualification *q, uint32_t *value)
+{
+	if (q->in)
+		*value = port_in(q->port, q->size);
+	else
+		port_out(q->port, q->size, *value);
+	return true;
+}
+
 static bool pm1_control(struct vcpu *vcpu, const struct io_qualification *q, uint32_t *value)
 {
-	if (q->in) {
-		*value = port_in(q->port, q->size);
-		return true;
-	}
-	if (!(*value & PM1_SLP_EN)) {
-		port_out(q->port, q->size, *value);
-		return true;
-	}
+	if (q->in || q->size < 2 || !(*value & PM1_SLP_EN))
+		return forward(q, value);
 	unsigned type = (*value >> PM1_SLP_TYP_SHIFT) & PM1_SLP_TYP_MASK;
 	if (s5_known && type != s5_sleep_type) {
 		pr_warn("guest: asked for ACPI sleep type %u; veneer does not support suspend, so it stays awake", type);
@@ -71,15 +75,11 @@ static bool pm1_control(struct vcpu *vcpu, const struct io_qualification *q, uin
 
 static bool reset_control(struct vcpu *vcpu, const struct io_qualification *q, uint32_t *value)
 {
-	bool reset = !q->in && ((q->port == RESET_CONTROL_PORT && (*value & RESET_CONTROL_RST_CPU)) ||
-				(q->port == KBC_COMMAND_PORT && (uint8_t)*value == KBC_PULSE_RESET));
-	if (!reset) {
-		if (q->in)
-			*value = port_in(q->port, q->size);
-		else
-			port_out(q->port, q->size, *value);
-		return true;
-	}
+	bool reset = !q->in && q->size == 1 &&
+		     ((q->port == RESET_CONTROL_PORT && (*value & RESET_CONTROL_RST_CPU)) ||
+		      (q->port == KBC_COMMAND_PORT && (uint8_t)*value == KBC_PULSE_RESET));
+	if (!reset)
+		return forward(q, value);
 	pr_info("guest: reset the machine (port %#x)", q->port);
 	shutdown_set_machine_action(MACHINE_RESET, 0, 0);
 	return end_guest(vcpu, GUEST_END_RESET);
@@ -89,16 +89,13 @@ static bool fadt_reset_register(struct vcpu *vcpu, const struct io_qualification
 {
 	const struct acpi_info *acpi = acpi_get();
 
-	if (!q->in && (uint8_t)*value == acpi->fadt.reset_value) {
+	if (!q->in && q->size == 1 && q->port == acpi->fadt.reset_reg.address &&
+	    (uint8_t)*value == acpi->fadt.reset_value) {
 		pr_info("guest: reset the machine (ACPI reset register, port %#x)", q->port);
 		shutdown_set_machine_action(MACHINE_RESET, 0, 0);
 		return end_guest(vcpu, GUEST_END_RESET);
 	}
-	if (q->in)
-		*value = port_in(q->port, q->size);
-	else
-		port_out(q->port, q->size, *value);
-	return true;
+	return forward(q, value);
 }
 
 static void intercept_pm1(struct guest *guest, const struct acpi_gas *reg, uint32_t port, uint8_t length)

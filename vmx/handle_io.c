@@ -93,9 +93,10 @@ bool handle_io_instruction(struct vcpu *vcpu)
 	const struct guest_io_intercept *hit = NULL;
 	struct guest *guest = vcpu->guest;
 
+	/* An access exits when any port it covers is intercepted: a dword at 0xCF8 covers 0xCF9. */
 	for (unsigned i = 0; i < guest->io_intercept_count; i++)
-		if (q.port >= guest->io_intercepts[i].first &&
-		    q.port < guest->io_intercepts[i].first + guest->io_intercepts[i].count)
+		if (q.port < guest->io_intercepts[i].first + guest->io_intercepts[i].count &&
+		    guest->io_intercepts[i].first < q.port + q.size)
 			hit = &guest->io_intercepts[i];
 	if (!hit || q.size == 0) {
 		/* Only registered ports exit; anything else means the bitmap and the table disagree. */

@@ -9,6 +9,7 @@
  *     address, because veneer's own IPIs go through it (on Bochs, clearing
  *     the enable bit would even leave it dead until reset);
  *   - IA32_SMM_MONITOR_CTL and microcode updates are refused;
+ *   - IA32_MISC_ENABLE is forwarded, and emulated where the CPU lacks it;
  *   - any MSR outside the two bitmap ranges always exits (SDM Vol. 3C,
  *     "MSR-Bitmap Address"); no such MSR exists on Intel CPUs that the
  *     guest may use, so they raise #GP.  veneer decides this itself: Bochs
@@ -22,6 +23,13 @@
 #include "vmx/msr_bitmap.h"
 #include "vmx/msr_policy.h"
 #include "vmx/vcpu.h"
+
+/*
+ * IA32_MISC_ENABLE for a CPU that does not implement it (Bochs): fast
+ * strings on, branch trace store and PEBS unavailable, XD not disabled
+ * (SDM Vol. 4, IA32_MISC_ENABLE bits 0, 11, 12, 34).
+ */
+#define MISC_ENABLE_WHEN_ABSENT 0x1801ULL
 
 static bool gp(struct vcpu *vcpu, const char *what, uint32_t msr)
 {
@@ -47,6 +55,10 @@ bool handle_rdmsr(struct vcpu *vcpu)
 		break;
 	case MSR_POLICY_APIC_BASE:
 		value = rdmsr(IA32_APIC_BASE);
+		break;
+	case MSR_POLICY_MISC_ENABLE:
+		if (!rdmsr_safe(msr, &value))
+			value = MISC_ENABLE_WHEN_ABSENT;
 		break;
 	case MSR_POLICY_DENY:
 	default:
@@ -91,6 +103,10 @@ bool handle_wrmsr(struct vcpu *vcpu)
 	case MSR_POLICY_FORWARD:
 		if (!msr_bitmap_covers(msr) || !wrmsr_safe(msr, value))
 			return gp(vcpu, "write", msr);
+		break;
+	case MSR_POLICY_MISC_ENABLE:
+		/* Where the CPU lacks the MSR there is nothing to change: the write is dropped. */
+		wrmsr_safe(msr, value);
 		break;
 	case MSR_POLICY_FEATURE_CONTROL:
 	case MSR_POLICY_DENY:

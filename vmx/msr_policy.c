@@ -19,6 +19,8 @@ static const struct msr_rule rules[] = {
 	{ IA32_FEATURE_CONTROL, IA32_FEATURE_CONTROL, MSR_POLICY_FEATURE_CONTROL },
 	{ IA32_BIOS_UPDT_TRIG, IA32_BIOS_UPDT_TRIG, MSR_POLICY_DENY },
 	{ IA32_SMM_MONITOR_CTL, IA32_SMM_MONITOR_CTL, MSR_POLICY_DENY },
+	/* Every Intel CPU of family 6 has it, and Linux reads it first thing; Bochs lacks it. */
+	{ IA32_MISC_ENABLE, IA32_MISC_ENABLE, MSR_POLICY_MISC_ENABLE },
 	/* The architectural PMU is hidden (CPUID leaf 0xA reads 0) until it is virtualized. */
 	{ IA32_PMC0, IA32_PMC7, MSR_POLICY_DENY },
 	{ IA32_PERFEVTSEL0, IA32_PERFEVTSEL7, MSR_POLICY_DENY },

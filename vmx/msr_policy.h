@@ -10,6 +10,7 @@ enum msr_policy {
 	MSR_POLICY_DENY,                /* #GP: the MSR does not exist for the guest */
 	MSR_POLICY_FEATURE_CONTROL,     /* emulated: locked, VMX off */
 	MSR_POLICY_APIC_BASE,           /* reads forwarded, writes checked */
+	MSR_POLICY_MISC_ENABLE,         /* forwarded; emulated where the CPU lacks it */
 };
 
 enum msr_policy msr_policy_of(uint32_t msr);

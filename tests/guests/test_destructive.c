@@ -13,10 +13,11 @@
 #include "tests/guests/runtime/x86.h"
 
 /*
- * Read veneer's own memory (hvaddr=, e.g. the kernel image at 0x200000),
- * which is not mapped for the guest: an EPT violation that veneer reports
- * before it stops the guest.  The EPT-READ line comes first, so a scenario
- * can check the order.
+ * veneer's own memory (hvaddr=, e.g. the kernel image at 0x200000) is not
+ * mapped for the guest.  A read is reported and answered as a read of
+ * nothing is on a real bus, all ones, and the guest goes on; a write is
+ * reported and stops the guest.  The EPT-READ and EPT-WRITE lines come
+ * first, so a scenario can check the order.
  */
 GUEST_TEST(destructive_ept, "destructive", "ept", TEST_DESTRUCTIVE)
 {
@@ -34,8 +35,13 @@ GUEST_TEST(destructive_ept, "destructive", "ept", TEST_DESTRUCTIVE)
 
 	guest_printf("EPT-READ: about to read 0x%llx", address);
 	uint32_t value = *(volatile uint32_t *)phys((uintptr_t)address);
-	check(false, "reading 0x%llx returned 0x%x: veneer's memory is visible to the guest",
+	check(value == 0xFFFFFFFFu, "reading 0x%llx returned 0x%x, not all ones: veneer's memory shows through",
 	      address, value);
+	guest_printf("EPT-READ: read 0x%x", value);
+
+	guest_printf("EPT-WRITE: about to write 0x%llx", address);
+	*(volatile uint32_t *)phys((uintptr_t)address) = 0x12345678;
+	check(false, "writing 0x%llx did not stop the guest", address);
 }
 
 /*

@@ -574,3 +574,38 @@ TEST(ept_empty_map_has_only_the_pml4)
 	EXPECT_STREQ(text, "0 pages");
 	fake_memory_free(mem);
 }
+
+/* A single page mapped into a hole: inside a hidden 2 MiB block (new tables) and next to mapped pages. */
+TEST(ept_map_page_fills_a_hole_only)
+{
+	struct machine *m = malloc(sizeof(*m));
+	struct fake_memory *mem = fake_memory_new(SIZE_MAX);
+	struct ept_allocator alloc = fake_allocator(mem);
+	struct ept ept;
+	uint64_t hpa = 0;
+	unsigned permissions = 0;
+
+	pc_512mib(m);
+	EXPECT_EQ(ept_build(&ept, NULL, &m->hidden, m->limit, &m->mtrr, &all_page_sizes, &alloc), EPT_OK);
+	unsigned tables = ept.table_pages;
+	uint64_t flags = EPT_READ | ((uint64_t)MTRR_TYPE_WB << EPT_MEMORY_TYPE_SHIFT);
+
+	/* In the pool, hidden by a missing 2 MiB entry: a page table is added. */
+	EXPECT_EQ(ept_map_page(&ept, 480 * MiB + 0x3000, 0x7000, flags), EPT_OK);
+	EXPECT_EQ(ept.table_pages, tables + 1);
+	EXPECT(ept_translate(&ept, 480 * MiB + 0x3000, &hpa, &permissions, NULL));
+	EXPECT_EQ(hpa, 0x7000);
+	EXPECT_EQ(permissions, EPT_READ);
+	EXPECT(!ept_translate(&ept, 480 * MiB + 0x4000, NULL, NULL, NULL));   /* its neighbours stay holes */
+
+	/* In the kernel image, whose page table exists already: no new table. */
+	EXPECT_EQ(ept_map_page(&ept, 0x200000, 0x7000, flags), EPT_OK);
+	EXPECT_EQ(ept.table_pages, tables + 1);
+	EXPECT(ept_translate(&ept, 0x200000, &hpa, NULL, NULL));
+
+	/* Covered by a large page, or misaligned: refused. */
+	EXPECT_EQ(ept_map_page(&ept, 1 * GiB, 0x7000, flags), EPT_NOT_SUPPORTED);
+	EXPECT_EQ(ept_map_page(&ept, 0x200800, 0x7000, flags), EPT_BAD_LIMIT);
+	fake_memory_free(mem);
+	free(m);
+}
