@@ -33,7 +33,7 @@ UNIT_SOURCES := $(sort $(wildcard tests/unit/*.c)) $(UNIT_KERNEL_SOURCES)
 UNIT_CFLAGS := -std=gnu11 -O1 -g -I. -Itests/unit -DVENEER_HOST_TEST \
 	-Wall -Wextra -Werror -fsanitize=address,undefined -fno-sanitize-recover=all
 
-.PHONY: all iso run debug test unit scenarios deps clean bench
+.PHONY: all iso run debug test unit scenarios scenario-inputs deps clean bench
 .DEFAULT_GOAL := all
 
 all: $(BUILD)/veneer.elf $(BUILD)/veneer.iso
@@ -92,7 +92,7 @@ $(BUILD)/unit-tests: $(UNIT_SOURCES) $(wildcard tests/unit/*.h) Makefile
 unit: $(BUILD)/unit-tests
 	$(BUILD)/unit-tests
 
-scenarios: all guests
+scenarios: all scenario-inputs
 	scripts/run-scenarios.py --build $(BUILD)
 
 bench: all guests
@@ -111,5 +111,16 @@ clean:
 
 # The in-guest test programs: build/guests/*.elf.
 include tests/guests/guests.mk
+# The Linux guest: Debian's kernel and a busybox initramfs, in build/linux.
+include tests/linux/linux.mk
+
+# Damaged guest images, for the scenarios that check how veneer refuses them.
+BAD_GUESTS := $(BUILD)/bad/unknown.bin
+$(BAD_GUESTS): scripts/make-bad-guests.py $(LINUX_DIR)/vmlinuz $(BUILD)/guests/testguest64.elf
+	@$(if $(Q),echo "  BAD     $(BUILD)/bad")
+	$(Q)scripts/make-bad-guests.py $(BUILD)/bad $(LINUX_DIR)/vmlinuz $(BUILD)/guests/testguest64.elf
+
+# Everything the scenarios boot besides veneer itself.
+scenario-inputs: guests linux-guest $(BAD_GUESTS)
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

@@ -25,6 +25,7 @@
 #include "kernel/vga_text.h"
 #include "vmx/guest.h"
 #include "vmx/guest_boot.h"
+#include "vmx/guest_smp.h"
 #include "vmx/vcpu.h"
 #include "vmx/vcpu_controls.h"
 #include "vmx/vmx_root.h"
@@ -72,6 +73,8 @@ static enum exit_code run_guest(const struct mb2_module *module)
 	if (!guest_init(&guest))
 		return EXIT_GUEST_FAILED;
 	boot_vcpu.guest = &guest;
+	boot_vcpu.entry = guest.entry;
+	guest_smp_start(&guest);
 	if (!guest.protect_serial && serial_console_port()) {
 		pr_info("console: lending the serial port to the guest; veneer's log goes on on the screen and comes "
 			"back here when the guest ends");

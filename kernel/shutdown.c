@@ -16,6 +16,7 @@ static enum exit_method method = EXIT_METHOD_HALT;
 static volatile int shutting_down;
 
 void (*shutdown_stop_other_cpus)(void);
+volatile bool shutdown_in_progress;
 void (*shutdown_cpu_teardown)(void);
 
 static const char *const exit_code_names[EXIT_CODE_COUNT] = {
@@ -75,6 +76,7 @@ void shutdown(enum exit_code code)
 	/* Only the first CPU to get here ends the run; any other waits to be stopped. */
 	if (__atomic_exchange_n(&shutting_down, 1, __ATOMIC_SEQ_CST))
 		halt_forever();
+	shutdown_in_progress = true;
 	if (shutdown_stop_other_cpus)
 		shutdown_stop_other_cpus();
 	if (shutdown_cpu_teardown)

@@ -35,6 +35,9 @@ void shutdown_set_method(enum exit_method method);
 /* Stops the other CPUs, prints the final line and ends the run. */
 void shutdown(enum exit_code code) __attribute__((noreturn));
 
+/* Set as the run starts to end: vCPUs leave their guest at the next exit. */
+extern volatile bool shutdown_in_progress;
+
 /* Set by the SMP code: stops every other CPU (they halt with interrupts off). */
 extern void (*shutdown_stop_other_cpus)(void);
 /* Set by the VMX layer: what each CPU must undo before it halts for good (VMXOFF). */

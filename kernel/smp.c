@@ -76,7 +76,7 @@ static void __attribute__((noreturn)) idle_loop(struct percpu *cpu)
 	}
 }
 
-static void give_work(struct percpu *cpu, void (*fn)(void))
+void smp_give_work(struct percpu *cpu, void (*fn)(void))
 {
 	__atomic_store_n(&cpu->work, fn, __ATOMIC_RELEASE);
 	apic_send_fixed(cpu->apic_id, VECTOR_WAKEUP);
@@ -175,10 +175,19 @@ static void stop_other_cpus(void)
 	struct percpu *self = this_cpu();
 
 	exceptions_stopping_all = 1;
+	/* A CPU running a vCPU leaves the guest at its next exit (shutdown_in_progress); then it can take the order. */
+	uint64_t leave_deadline = tsc_deadline_after_us(STOP_TIMEOUT_US);
+	for (unsigned id = 0; id < MAX_CPUS; id++) {
+		struct percpu *cpu = percpu_of(id);
+		if (!cpu || cpu == self || !cpu->online)
+			continue;
+		while (__atomic_load_n(&cpu->vcpu, __ATOMIC_ACQUIRE) && rdtsc() < leave_deadline)
+			cpu_relax();
+	}
 	for (unsigned id = 0; id < MAX_CPUS; id++) {
 		struct percpu *cpu = percpu_of(id);
 		if (cpu && cpu != self && cpu->online)
-			give_work(cpu, stop_this_cpu);
+			smp_give_work(cpu, stop_this_cpu);
 	}
 	uint64_t deadline = tsc_deadline_after_us(STOP_TIMEOUT_US);
 	for (unsigned id = 0; id < MAX_CPUS; id++) {
@@ -251,7 +260,7 @@ bool smp_call_on_all(void (*fn)(void))
 	for (unsigned id = 0; id < MAX_CPUS; id++) {
 		struct percpu *cpu = percpu_of(id);
 		if (cpu && cpu != self && cpu->online)
-			give_work(cpu, fn);
+			smp_give_work(cpu, fn);
 	}
 	fn();
 	uint64_t deadline = tsc_deadline_after_us(WORK_TIMEOUT_US);

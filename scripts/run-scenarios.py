@@ -783,7 +783,8 @@ def expected_seconds(sc):
     if sc.expect_timeout:
         return 2.0
     if sc.kernel == "linux" or sc.expect_exit == "poweroff":
-        return 20.0 * sc.cpus       # a Linux boot
+        # A Linux boot.
+        return {"qemu-bios": 5.0, "qemu-uefi": 9.0}.get(sc.emulator, 8.0 + 8.0 * sc.cpus)
     return {"qemu-bios": 0.5, "qemu-uefi": 4.0}.get(sc.emulator, 1.5 + 0.3 * sc.cpus)
 
 

@@ -317,6 +317,25 @@ size_t ept_describe(const struct ept *ept, char *buf, size_t len)
 	return t.len;
 }
 
+/* Replaces the large leaf *entry (at level, mapping base) by a table of the next smaller leaves, same type and access. */
+static int split_large_page(struct ept *ept, uint64_t *entry, unsigned level)
+{
+	uint64_t *child = ept->alloc.alloc_page(ept->alloc.ctx);
+	uint64_t base = *entry & EPT_ADDRESS_MASK & ~((1ULL << level_shift(level)) - 1);
+	uint64_t attributes = *entry & (EPT_RWX | EPT_MEMORY_TYPE_MASK | EPT_IGNORE_PAT);
+	uint64_t step = 1ULL << level_shift(level - 1);
+
+	if (!child)
+		return EPT_NO_MEMORY;
+	for (unsigned i = 0; i < EPT_ENTRIES; i++)
+		child[i] = (base + i * step) | attributes | (level - 1 > 0 ? EPT_LARGE_PAGE : 0);
+	ept->table_pages++;
+	ept->leaves[level]--;
+	ept->leaves[level - 1] += EPT_ENTRIES;
+	*entry = (ept->alloc.virt_to_phys(ept->alloc.ctx, child) & EPT_ADDRESS_MASK) | EPT_RWX;
+	return EPT_OK;
+}
+
 int ept_map_page(struct ept *ept, uint64_t gpa, uint64_t hpa, uint64_t flags)
 {
 	uint64_t *table = ept->pml4;
@@ -325,9 +344,11 @@ int ept_map_page(struct ept *ept, uint64_t gpa, uint64_t hpa, uint64_t flags)
 		return EPT_BAD_LIMIT;
 	for (unsigned level = EPT_LEVELS - 1; level > 0; level--) {
 		uint64_t *entry = &table[(gpa >> level_shift(level)) & (EPT_ENTRIES - 1)];
-		if (*entry & EPT_LARGE_PAGE)
-			return EPT_NOT_SUPPORTED;       /* mapped by a large page: not a hole */
-		if (!(*entry & EPT_RWX)) {
+		if (*entry & EPT_LARGE_PAGE) {
+			int err = split_large_page(ept, entry, level);
+			if (err)
+				return err;
+		} else if (!(*entry & EPT_RWX)) {
 			uint64_t *child = ept->alloc.alloc_page(ept->alloc.ctx);
 			if (!child)
 				return EPT_NO_MEMORY;
@@ -336,6 +357,11 @@ int ept_map_page(struct ept *ept, uint64_t gpa, uint64_t hpa, uint64_t flags)
 		}
 		table = ept->alloc.phys_to_virt(ept->alloc.ctx, *entry & EPT_ADDRESS_MASK);
 	}
-	table[(gpa >> 12) & (EPT_ENTRIES - 1)] = (hpa & EPT_ADDRESS_MASK) | flags;
+	uint64_t *leaf = &table[(gpa >> 12) & (EPT_ENTRIES - 1)];
+	if (!(*leaf & EPT_RWX)) {
+		ept->leaves[EPT_PAGE_4K]++;
+		ept->mapped_bytes += PAGE_SIZE_4K;
+	}
+	*leaf = (hpa & EPT_ADDRESS_MASK) | flags;
 	return EPT_OK;
 }

@@ -150,9 +150,9 @@ size_t ept_describe(const struct ept *ept, char *buf, size_t len);
  * else all-context.  Logs and returns false when INVEPT fails.
  */
 /*
- * Maps one 4 KiB page gpa -> hpa with flags (permissions and memory type)
- * where EPT has a hole, adding tables as needed.  EPT_NOT_SUPPORTED when a
- * large page already covers gpa.  The caller invalidates (INVEPT).
+ * Maps one 4 KiB page gpa -> hpa with flags (permissions and memory type),
+ * adding tables where EPT has a hole and splitting a large page that covers
+ * gpa (its other pages keep their mapping).  The caller invalidates (INVEPT).
  */
 int ept_map_page(struct ept *ept, uint64_t gpa, uint64_t hpa, uint64_t flags);
 

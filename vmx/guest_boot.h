@@ -23,7 +23,7 @@ struct guest;
  * a copy of the ACPI RSDP).  The guest's memory map reports it as reserved,
  * so the guest never reuses it.
  */
-#define GUEST_BOOT_DATA         0x20000ULL
+#define GUEST_BOOT_DATA         0x90000ULL      /* high in conventional memory: mem_lower stays large */
 #define GUEST_BOOT_DATA_SIZE    0x8000ULL
 #define GUEST_BOOT_GDT          (GUEST_BOOT_DATA + 0x2000)
 #define GUEST_BOOT_RSDP         (GUEST_BOOT_DATA + 0x2800)

@@ -12,6 +12,7 @@
 #include "kernel/string.h"
 #include "vmx/ept.h"
 #include "vmx/guest.h"
+#include "vmx/guest_smp.h"
 #include "vmx/exit_handlers.h"
 #include "vmx/exit_qualification.h"
 #include "vmx/vcpu.h"
@@ -77,6 +78,8 @@ bool handle_ept_violation(struct vcpu *vcpu)
 
 	if (hidden && q.read && !q.write && !q.fetch && answer_read_of_hidden_memory(vcpu, gpa))
 		return true;
+	if (guest_apic_page && (gpa & ~0xFFFULL) == guest_apic_page && q.write)
+		return guest_apic_page_write(vcpu, gpa);
 	if (!hidden && !q.readable && gpa >= memory_map_limit() && map_device_memory(vcpu, gpa))
 		return true;
 

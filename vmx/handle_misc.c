@@ -2,6 +2,7 @@
 #include "arch/cpu.h"
 #include "arch/cpuid.h"
 #include "kernel/log.h"
+#include "kernel/shutdown.h"
 #include "vmx/exit_handlers.h"
 #include "vmx/vcpu.h"
 #include "vmx/vmcs.h"
@@ -9,9 +10,6 @@
 #include "vmx/xcr0.h"
 
 #define ACTIVITY_STATE_HLT      1
-
-/* Set when the run is ending: each vCPU leaves at its next exit (the preemption timer guarantees one). */
-volatile bool vcpu_stop_requested;
 
 bool handle_hlt(struct vcpu *vcpu)
 {
@@ -77,7 +75,13 @@ bool handle_undefined_instruction(struct vcpu *vcpu)
 bool handle_preemption_timer(struct vcpu *vcpu)
 {
 	vcpu_reinject_interrupted_event(vcpu);
-	if (vcpu_stop_requested) {
+	/* The timer guarantees an exit every few milliseconds: the moment to notice an INIT or the end of the run. */
+	if (vcpu->pending_init) {
+		vcpu->state = VCPU_STOPPED;
+		vcpu->end = GUEST_END_INIT;
+		return false;
+	}
+	if (shutdown_in_progress) {
 		vcpu->state = VCPU_STOPPED;
 		if (vcpu->end == GUEST_END_NONE)
 			vcpu->end = GUEST_END_SHUTDOWN_REQUEST;

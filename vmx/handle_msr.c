@@ -9,7 +9,8 @@
  *     address, because veneer's own IPIs go through it (on Bochs, clearing
  *     the enable bit would even leave it dead until reset);
  *   - IA32_SMM_MONITOR_CTL and microcode updates are refused;
- *   - IA32_MISC_ENABLE is forwarded, and emulated where the CPU lacks it;
+ *   - IA32_MISC_ENABLE and IA32_BIOS_SIGN_ID are forwarded, with stand-in
+ *     values where the CPU lacks them (Bochs), since Linux uses them early;
  *   - any MSR outside the two bitmap ranges always exits (SDM Vol. 3C,
  *     "MSR-Bitmap Address"); no such MSR exists on Intel CPUs that the
  *     guest may use, so they raise #GP.  veneer decides this itself: Bochs
@@ -20,16 +21,10 @@
 #include "arch/msr.h"
 #include "kernel/log.h"
 #include "vmx/exit_handlers.h"
+#include "vmx/guest_smp.h"
 #include "vmx/msr_bitmap.h"
 #include "vmx/msr_policy.h"
 #include "vmx/vcpu.h"
-
-/*
- * IA32_MISC_ENABLE for a CPU that does not implement it (Bochs): fast
- * strings on, branch trace store and PEBS unavailable, XD not disabled
- * (SDM Vol. 4, IA32_MISC_ENABLE bits 0, 11, 12, 34).
- */
-#define MISC_ENABLE_WHEN_ABSENT 0x1801ULL
 
 static bool gp(struct vcpu *vcpu, const char *what, uint32_t msr)
 {
@@ -50,15 +45,16 @@ bool handle_rdmsr(struct vcpu *vcpu)
 		break;
 	case MSR_POLICY_PASS_THROUGH:
 	case MSR_POLICY_FORWARD:
+	case MSR_POLICY_X2APIC_ICR:
 		if (!msr_bitmap_covers(msr) || !rdmsr_safe(msr, &value))
 			return gp(vcpu, "read", msr);
 		break;
 	case MSR_POLICY_APIC_BASE:
 		value = rdmsr(IA32_APIC_BASE);
 		break;
-	case MSR_POLICY_MISC_ENABLE:
+	case MSR_POLICY_STAND_IN:
 		if (!rdmsr_safe(msr, &value))
-			value = MISC_ENABLE_WHEN_ABSENT;
+			value = msr_stand_in(msr);
 		break;
 	case MSR_POLICY_DENY:
 	default:
@@ -104,9 +100,14 @@ bool handle_wrmsr(struct vcpu *vcpu)
 		if (!msr_bitmap_covers(msr) || !wrmsr_safe(msr, value))
 			return gp(vcpu, "write", msr);
 		break;
-	case MSR_POLICY_MISC_ENABLE:
+	case MSR_POLICY_STAND_IN:
 		/* Where the CPU lacks the MSR there is nothing to change: the write is dropped. */
 		wrmsr_safe(msr, value);
+		break;
+	case MSR_POLICY_X2APIC_ICR:
+		if (!(rdmsr(IA32_APIC_BASE) & APIC_BASE_X2APIC_ENABLE))
+			return gp(vcpu, "write", msr);
+		guest_x2apic_icr_write(vcpu, value);
 		break;
 	case MSR_POLICY_FEATURE_CONTROL:
 	case MSR_POLICY_DENY:

@@ -218,14 +218,18 @@ enum guest_end vcpu_run(struct vcpu *vcpu)
 	vcpu->cpu_id = this_cpu()->cpu_id;
 	vcpu->vpid = (uint16_t)(vcpu->cpu_id + 1);      /* 0 is the host's */
 	vcpu->state = VCPU_RUNNING;
-	vcpu->vmcs = vmcs_alloc();
+	vcpu->end = GUEST_END_NONE;
+	vcpu->launched = false;
+	vcpu->pending_init = false;
+	if (!vcpu->vmcs)
+		vcpu->vmcs = vmcs_alloc();
 	if (!vmcs_bind(vcpu->vmcs))
 		return GUEST_END_ENTRY_FAILURE;
 	this_cpu()->vcpu = vcpu;
 
 	setup_controls(vcpu);
 	setup_host_state(vcpu);
-	setup_guest_state(vcpu, &vcpu->guest->entry);
+	setup_guest_state(vcpu, &vcpu->entry);
 	if (vcpu_controls()->proc2 & SECONDARY_ENABLE_VPID) {
 		struct vmx_result r = invvpid(INVVPID_SINGLE_CONTEXT, vcpu->vpid, 0);
 		if (!vmx_succeeded(r) && vmx_has_invvpid_all(vmx_caps()))
@@ -235,10 +239,13 @@ enum guest_end vcpu_run(struct vcpu *vcpu)
 	}
 	ept_invalidate_context(vcpu->guest->ept.eptp);
 
-	pr_info("vcpu: CPU %u starts the guest at rip %#llx in %s", vcpu->cpu_id,
-		(unsigned long long)vcpu->guest->entry.rip,
-		vcpu->guest->entry.mode == GUEST_ENTRY_LONG_MODE ? "64-bit mode" :
-		vcpu->guest->entry.mode == GUEST_ENTRY_PROTECTED_MODE ? "32-bit protected mode" : "real mode");
+	if (vcpu->entry.mode == GUEST_ENTRY_REAL_MODE)
+		pr_info("vcpu: CPU %u starts the guest at %04x:%04llx in real mode", vcpu->cpu_id,
+			vcpu->entry.real_mode_segment, (unsigned long long)vcpu->entry.rip);
+	else
+		pr_info("vcpu: CPU %u starts the guest at rip %#llx in %s", vcpu->cpu_id,
+			(unsigned long long)vcpu->entry.rip,
+			vcpu->entry.mode == GUEST_ENTRY_LONG_MODE ? "64-bit mode" : "32-bit protected mode");
 
 	int how = vmx_launch(vcpu);
 	if (how != VMX_RUN_STOPPED) {

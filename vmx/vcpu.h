@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "arch/registers.h"
+#include "vmx/guest.h"
 #include "vmx/exit_reasons.h"
 #include "vmx/vmcs.h"
 #include "vmx/vmx_entry.h"
@@ -35,6 +36,7 @@ enum guest_end {
 	GUEST_END_EPT_VIOLATION,
 	GUEST_END_FATAL_EXIT,           /* an exit veneer cannot handle */
 	GUEST_END_ENTRY_FAILURE,
+	GUEST_END_INIT,                 /* an AP's vCPU got INIT: it waits for a SIPI again */
 };
 
 struct vcpu {
@@ -45,6 +47,7 @@ struct vcpu {
 
 	void *vmcs;
 	struct guest *guest;
+	struct guest_entry entry;       /* the state its first instruction sees */
 	unsigned cpu_id;
 	uint16_t vpid;
 	enum vcpu_state state;
@@ -52,6 +55,12 @@ struct vcpu {
 	uint64_t end_code;              /* the code given with VENEER_HC_SHUTDOWN */
 
 	uint64_t exit_count[EXIT_REASON_COUNT];
+
+	/* An application processor of the guest (vmx/guest_smp.c). */
+	volatile bool waiting_for_sipi;
+	volatile bool sipi_pending;
+	volatile unsigned sipi_vector;
+	volatile bool pending_init;
 };
 
 /* All exits so far (the sum of exit_count: one counter less on the exit path). */

@@ -14,6 +14,7 @@ static const char *const end_names[] = {
 	[GUEST_END_EPT_VIOLATION] = "access to memory it does not own",
 	[GUEST_END_FATAL_EXIT] = "unhandled VM exit",
 	[GUEST_END_ENTRY_FAILURE] = "VM entry failure",
+	[GUEST_END_INIT] = "INIT: waiting for a SIPI",
 };
 
 const char *guest_end_name(enum guest_end end)

@@ -85,4 +85,6 @@ $(GUEST_OUT)/benchguest64.elf: $(GUEST_BENCH64_OBJ) $(GUEST_DIR)/guest64.ld
 guests-clean:
 	rm -rf $(GUEST_OUT)
 
+include $(GUEST_DIR)/multiboot/multiboot.mk
+
 -include $(shell find $(GUEST_OUT) -name '*.d' 2>/dev/null)

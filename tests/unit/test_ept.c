@@ -603,8 +603,23 @@ TEST(ept_map_page_fills_a_hole_only)
 	EXPECT_EQ(ept.table_pages, tables + 1);
 	EXPECT(ept_translate(&ept, 0x200000, &hpa, NULL, NULL));
 
-	/* Covered by a large page, or misaligned: refused. */
-	EXPECT_EQ(ept_map_page(&ept, 1 * GiB, 0x7000, flags), EPT_NOT_SUPPORTED);
+	/* Inside a 1 GiB page: split into 2 MiB pages, then 4 KiB ones; the rest keeps its mapping. */
+	uint64_t apic = 0xFEE00000;
+	uint8_t type = 0;
+	EXPECT_EQ(ept_map_page(&ept, apic, apic, EPT_READ | ((uint64_t)MTRR_TYPE_UC << EPT_MEMORY_TYPE_SHIFT)), EPT_OK);
+	EXPECT_EQ(ept.table_pages, tables + 3);
+	EXPECT(ept_translate(&ept, apic, &hpa, &permissions, &type));
+	EXPECT_EQ(permissions, EPT_READ);
+	EXPECT(ept_translate(&ept, apic + 0x1000, &hpa, &permissions, &type));
+	EXPECT_EQ(hpa, apic + 0x1000);
+	EXPECT_EQ(permissions, EPT_RWX);
+	EXPECT_EQ(type, MTRR_TYPE_UC);
+	EXPECT(ept_translate(&ept, 3 * GiB + 0x5000, &hpa, &permissions, NULL));
+	EXPECT_EQ(hpa, 3 * GiB + 0x5000);
+	EXPECT_EQ(size_at(&ept, 3 * GiB), EPT_PAGE_2M);
+	check_census(&ept);
+
+	/* Misaligned: refused. */
 	EXPECT_EQ(ept_map_page(&ept, 0x200800, 0x7000, flags), EPT_BAD_LIMIT);
 	fake_memory_free(mem);
 	free(m);

@@ -1,0 +1,206 @@
+#include "arch/apic.h"
+#include "arch/cpu.h"
+#include "arch/msr.h"
+#include "arch/mtrr.h"
+#include "kernel/log.h"
+#include "kernel/page_alloc.h"
+#include "kernel/percpu.h"
+#include "kernel/shutdown.h"
+#include "kernel/smp.h"
+#include "kernel/string.h"
+#include "vmx/ept.h"
+#include "vmx/guest.h"
+#include "vmx/guest_paging.h"
+#include "vmx/guest_smp.h"
+#include "vmx/instruction_decode.h"
+#include "vmx/vcpu.h"
+#include "vmx/vmcs.h"
+
+/* Local APIC registers and ICR fields (SDM Vol. 3A, 12.6.1 "Interrupt Command Register"). */
+#define APIC_ICR_LOW            0x300
+#define APIC_ICR_HIGH           0x310
+#define ICR_DELIVERY_MODE(v)    (((v) >> 8) & 7)
+#define ICR_DELIVERY_INIT       5
+#define ICR_DELIVERY_STARTUP    6
+#define ICR_LEVEL_ASSERT        (1u << 14)
+#define ICR_DESTINATION_LOGICAL (1u << 11)
+#define ICR_SHORTHAND(v)        (((v) >> 18) & 3)
+#define SHORTHAND_NONE          0
+#define SHORTHAND_SELF          1
+#define SHORTHAND_ALL           2
+#define SHORTHAND_ALL_BUT_SELF  3
+
+uint64_t guest_apic_page;
+
+static void ap_guest_loop(void);
+
+void guest_smp_start(struct guest *guest)
+{
+	const struct percpu *self = this_cpu();
+	unsigned parked = 0;
+
+	for (unsigned id = 0; id < MAX_CPUS; id++) {
+		struct percpu *cpu = percpu_of(id);
+		if (!cpu || cpu == self || !cpu->online)
+			continue;
+		struct vcpu *v = alloc_pages((sizeof(struct vcpu) + 4095) / 4096);
+		v->guest = guest;
+		v->waiting_for_sipi = true;
+		cpu->guest_vcpu = v;
+		smp_give_work(cpu, ap_guest_loop);
+		parked++;
+	}
+	/* Writes to the APIC page exit; reads go to the real APIC. */
+	guest_apic_page = rdmsr(IA32_APIC_BASE) & APIC_BASE_ADDRESS_MASK;
+	if (ept_map_page(&guest->ept, guest_apic_page, guest_apic_page,
+			 EPT_READ | ((uint64_t)MTRR_TYPE_UC << EPT_MEMORY_TYPE_SHIFT)) != EPT_OK)
+		pr_error("guest: cannot write-protect the local APIC page: the guest cannot start its other CPUs");
+	pr_info("guest: %u more CPU(s) wait for the guest's INIT-SIPI-SIPI", parked);
+}
+
+/* Runs on an AP, as its work: the vCPU waits for the guest's SIPI, runs, and waits again after an INIT. */
+static void ap_guest_loop(void)
+{
+	struct vcpu *v = this_cpu()->guest_vcpu;
+
+	for (;;) {
+		while (!v->sipi_pending && !shutdown_in_progress)
+			asm volatile("sti; hlt; cli" : : : "memory");
+		if (shutdown_in_progress)
+			return;
+		unsigned vector = v->sipi_vector;
+		v->sipi_pending = false;
+		memset(&v->entry, 0, sizeof(v->entry));
+		v->entry.mode = GUEST_ENTRY_REAL_MODE;
+		v->entry.real_mode_segment = (uint16_t)(vector << 8);  /* CS = vector << 8, IP = 0 */
+		v->entry.rip = 0;
+		vcpu_run(v);
+		if (v->end != GUEST_END_INIT)
+			return;         /* halted for good, or crashed: this CPU goes idle */
+	}
+}
+
+static void deliver(struct vcpu *target, struct percpu *cpu, unsigned mode, unsigned vector)
+{
+	if (mode == ICR_DELIVERY_INIT) {
+		/* INIT to a running vCPU resets it: it leaves at its next exit and waits for a SIPI again. */
+		target->waiting_for_sipi = true;
+		if (target->state == VCPU_RUNNING && cpu->vcpu == target)
+			target->pending_init = true;
+		return;
+	}
+	if (!target->waiting_for_sipi)
+		return;         /* a SIPI is ignored unless the CPU waits for one (the second of the pair) */
+	target->waiting_for_sipi = false;
+	target->sipi_vector = vector;
+	__atomic_store_n(&target->sipi_pending, true, __ATOMIC_RELEASE);
+	apic_send_fixed(cpu->apic_id, VECTOR_WAKEUP);
+	pr_debug("guest: SIPI to the vCPU on CPU %u: start at %#x:0000", cpu->cpu_id, vector << 8);
+}
+
+/* An ICR write of the guest: INIT and SIPI go to vCPUs; everything else to the real APIC. */
+static bool emulate_icr(struct vcpu *vcpu, uint32_t low, uint32_t destination)
+{
+	unsigned mode = ICR_DELIVERY_MODE(low);
+
+	if (mode != ICR_DELIVERY_INIT && mode != ICR_DELIVERY_STARTUP)
+		return false;
+	if (mode == ICR_DELIVERY_INIT && !(low & ICR_LEVEL_ASSERT))
+		return true;            /* INIT level de-assert: nothing to do */
+	if (low & ICR_DESTINATION_LOGICAL && ICR_SHORTHAND(low) == SHORTHAND_NONE) {
+		pr_warn("guest: INIT/SIPI with a logical destination is not supported; ignored");
+		return true;
+	}
+	struct percpu *self = this_cpu();
+	for (unsigned id = 0; id < MAX_CPUS; id++) {
+		struct percpu *cpu = percpu_of(id);
+		if (!cpu || !cpu->online || !cpu->guest_vcpu)
+			continue;
+		bool hit;
+		switch (ICR_SHORTHAND(low)) {
+		case SHORTHAND_NONE:
+			hit = cpu->apic_id == destination;
+			break;
+		case SHORTHAND_ALL:
+		case SHORTHAND_ALL_BUT_SELF:
+			hit = cpu != self;
+			break;
+		default:
+			hit = false;
+			break;
+		}
+		if (hit)
+			deliver(cpu->guest_vcpu, cpu, mode, low & 0xFF);
+	}
+	(void)vcpu;
+	return true;
+}
+
+void guest_x2apic_icr_write(struct vcpu *vcpu, uint64_t value)
+{
+	if (!emulate_icr(vcpu, (uint32_t)value, (uint32_t)(value >> 32)))
+		wrmsr(IA32_X2APIC_ICR, value);
+}
+
+static bool read_guest_physical(void *ctx, uint64_t gpa, void *buf, size_t len)
+{
+	struct vcpu *vcpu = ctx;
+
+	if (!guest_memory_readable(vcpu->guest, gpa, len))
+		return false;
+	memcpy(buf, (const void *)(uintptr_t)gpa, len);        /* guest-physical = host-physical */
+	return true;
+}
+
+/* The instruction at the guest's RIP, as many bytes as can be read (up to 15). */
+static size_t fetch_instruction(struct vcpu *vcpu, uint8_t *bytes)
+{
+	uint32_t cs_rights = vmcs_read32(GUEST_CS_ACCESS_RIGHTS);
+	bool long_mode = cs_rights & (1u << 13);
+	struct guest_paging_state paging = {
+		.cr0 = vmcs_readn(GUEST_CR0),
+		.cr3 = vmcs_readn(GUEST_CR3),
+		.cr4 = vmcs_readn(GUEST_CR4),
+		.efer = vmcs_read64(GUEST_IA32_EFER),
+		.pdpte = { vmcs_read64(GUEST_PDPTE0), vmcs_read64(GUEST_PDPTE1), vmcs_read64(GUEST_PDPTE2),
+			   vmcs_read64(GUEST_PDPTE3) },
+		.use_pdpte_fields = true,
+	};
+	uint64_t linear = (long_mode ? 0 : vmcs_readn(GUEST_CS_BASE)) + vmcs_readn(GUEST_RIP);
+
+	/* The instruction may end before a page the guest cannot read: try shorter. */
+	for (size_t n = X86_MAX_INSTRUCTION_LENGTH; n > 0; n--)
+		if (guest_read_linear(&paging, linear, bytes, n, read_guest_physical, vcpu) == GUEST_WALK_OK)
+			return n;
+	return 0;
+}
+
+bool guest_apic_page_write(struct vcpu *vcpu, uint64_t gpa)
+{
+	uint8_t bytes[X86_MAX_INSTRUCTION_LENGTH];
+	size_t n = fetch_instruction(vcpu, bytes);
+	uint32_t cs_rights = vmcs_read32(GUEST_CS_ACCESS_RIGHTS);
+	unsigned mode_bits = (cs_rights & (1u << 13)) ? 64 : (cs_rights & (1u << 14)) ? 32 : 16;
+	struct mmio_store store;
+
+	if (n == 0 || decode_mmio_store(bytes, n, mode_bits, &store) != DECODE_OK || store.is_exchange) {
+		vcpu_stop(vcpu, GUEST_END_FATAL_EXIT, "an instruction veneer cannot emulate wrote the local APIC");
+		return false;
+	}
+	uint64_t source = 0;
+	if (!store.immediate)
+		source = store.source_register == REGISTER_INDEX_RSP && !store.source_high_byte
+			 ? vmcs_readn(GUEST_RSP) : get_reg_of_index(&vcpu->regs, store.source_register);
+	uint32_t value = (uint32_t)mmio_store_value(&store, source);
+	unsigned offset = (unsigned)(gpa & 0xFFF);
+	volatile uint32_t *apic = (volatile uint32_t *)(uintptr_t)guest_apic_page;
+
+	if (offset != APIC_ICR_LOW || !emulate_icr(vcpu, value, apic[APIC_ICR_HIGH / 4] >> 24)) {
+		if (store.size == 4 && !(offset & 3))
+			apic[offset / 4] = value;
+		else
+			pr_warn("guest: ignored a %u-byte write to local APIC offset %#x", store.size, offset);
+	}
+	vmcs_writen(GUEST_RIP, vmcs_readn(GUEST_RIP) + store.length);
+	return true;
+}

@@ -1,0 +1,34 @@
+/*
+ * The guest's other CPUs.  Every CPU veneer started runs a vCPU of the
+ * guest, but only once the guest starts it: the guest's INIT and SIPI
+ * (writes to its local APIC's interrupt command register) are intercepted
+ * and carried out on vCPUs instead of real CPUs, which sit in VMX root
+ * operation where INIT is blocked and SIPI ignored.  The xAPIC page is
+ * write-protected in EPT for that (each write is decoded and either
+ * emulated, for INIT and SIPI, or done on the real APIC), and in x2APIC
+ * mode the ICR MSR exits.  (Entering the APs in the wait-for-SIPI activity
+ * state would let the hardware do this, but Bochs, where veneer is tested,
+ * neither exits on INIT in VMX non-root operation nor enters that state
+ * reliably.)
+ */
+#ifndef VENEER_VMX_GUEST_SMP_H
+#define VENEER_VMX_GUEST_SMP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct guest;
+struct vcpu;
+
+/* On the boot CPU, before the guest starts: a parked vCPU on every other CPU, and the ICR intercepted. */
+void guest_smp_start(struct guest *guest);
+
+/* A guest write to its xAPIC page (an EPT violation there): emulate it; false if the guest had to be stopped. */
+bool guest_apic_page_write(struct vcpu *vcpu, uint64_t gpa);
+/* A guest write to the x2APIC ICR (MSR 0x830): emulated INIT/SIPI, anything else sent. */
+void guest_x2apic_icr_write(struct vcpu *vcpu, uint64_t value);
+
+/* The guest-physical page of the local APIC the guest sees (write-protected). */
+extern uint64_t guest_apic_page;
+
+#endif
