@@ -36,6 +36,11 @@ UNIT_CFLAGS := -std=gnu11 -O1 -g -I. -Itests/unit -DVENEER_HOST_TEST \
 .PHONY: all iso run debug test unit scenarios scenario-inputs deps clean bench
 .DEFAULT_GOAL := all
 
+# The in-guest test programs: build/guests/*.elf.
+include tests/guests/guests.mk
+# The Linux guest: Debian's kernel and a busybox initramfs, in build/linux.
+include tests/linux/linux.mk
+
 all: $(BUILD)/veneer.elf $(BUILD)/veneer.iso
 
 # V=1 shows the full commands.
@@ -73,10 +78,13 @@ $(BUILD)/veneer.elf: $(BUILD)/veneer.stage1.elf $(BUILD)/ksyms.S.o
 	$(Q)$(LD) $(KERNEL_LDFLAGS) -o $@ $(KERNEL_OBJECTS) $(BUILD)/ksyms.S.o
 	@scripts/check-ksyms-stable.sh $(BUILD)/veneer.stage1.elf $@
 
+# The image carries the default guest: Debian's Linux and its initramfs.
 iso: $(BUILD)/veneer.iso
-$(BUILD)/veneer.iso: $(BUILD)/veneer.elf iso/grub.cfg scripts/make-iso.sh
+$(BUILD)/veneer.iso: $(BUILD)/veneer.elf iso/grub.cfg scripts/make-iso.sh $(LINUX_DIR)/vmlinuz \
+		$(LINUX_DIR)/initramfs.cpio.gz
 	@$(if $(Q),echo "  ISO     $@")
-	$(Q)scripts/make-iso.sh $@ $(BUILD)/veneer.elf iso/grub.cfg
+	$(Q)scripts/make-iso.sh $@ $(BUILD)/veneer.elf iso/grub.cfg $(LINUX_DIR)/vmlinuz \
+		$(LINUX_DIR)/initramfs.cpio.gz
 
 run: all
 	scripts/run.sh $(BUILD)/veneer.iso
@@ -109,10 +117,6 @@ deps:
 clean:
 	rm -rf $(BUILD)
 
-# The in-guest test programs: build/guests/*.elf.
-include tests/guests/guests.mk
-# The Linux guest: Debian's kernel and a busybox initramfs, in build/linux.
-include tests/linux/linux.mk
 
 # Damaged guest images, for the scenarios that check how veneer refuses them.
 BAD_GUESTS := $(BUILD)/bad/unknown.bin

@@ -167,7 +167,13 @@ run_bochs() {
 	dir=$(dirname "$iso")/run-bochs
 	mkdir -p "$dir"
 	dir=$(cd "$dir" && pwd)
-	isopath=$(cd "$(dirname "$iso")" && pwd)/$(basename "$iso")
+	# The same image, but booting the menu entry made for Bochs.
+	isodir=$(cd "$(dirname "$iso")" && pwd)
+	sed -e 's/^set default=.*/set default=linux-bochs/' -e 's/^set timeout=.*/set timeout=1/' \
+		iso/grub.cfg > "$dir/grub.cfg"
+	scripts/make-iso.sh "$dir/veneer-bochs.iso" "$isodir/veneer.elf" "$dir/grub.cfg" \
+		"$isodir/linux/vmlinuz" "$isodir/linux/initramfs.cpio.gz"
+	isopath=$dir/veneer-bochs.iso
 	rm -f "$dir/serial.log" "$dir/bochs.log"
 	: > "$dir/serial.log"
 	cat > "$dir/bochsrc" <<-EOF

@@ -50,6 +50,8 @@ void guest_smp_start(struct guest *guest)
 		smp_give_work(cpu, ap_guest_loop);
 		parked++;
 	}
+	if (parked == 0)
+		return;         /* nothing to start: the guest's APIC writes need not exit */
 	/* Writes to the APIC page exit; reads go to the real APIC. */
 	guest_apic_page = rdmsr(IA32_APIC_BASE) & APIC_BASE_ADDRESS_MASK;
 	if (ept_map_page(&guest->ept, guest_apic_page, guest_apic_page,

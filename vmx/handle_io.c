@@ -96,8 +96,10 @@ bool handle_io_instruction(struct vcpu *vcpu)
 	/* An access exits when any port it covers is intercepted: a dword at 0xCF8 covers 0xCF9. */
 	for (unsigned i = 0; i < guest->io_intercept_count; i++)
 		if (q.port < guest->io_intercepts[i].first + guest->io_intercepts[i].count &&
-		    guest->io_intercepts[i].first < q.port + q.size)
+		    guest->io_intercepts[i].first < q.port + q.size) {
 			hit = &guest->io_intercepts[i];
+			break;
+		}
 	if (!hit || q.size == 0) {
 		/* Only registered ports exit; anything else means the bitmap and the table disagree. */
 		vcpu_stop(vcpu, GUEST_END_FATAL_EXIT, "I/O exit for a port veneer does not intercept");
