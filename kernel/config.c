@@ -128,6 +128,11 @@ static const struct name_value simulations[] = {
 	{ 0, 0 },
 };
 
+static const struct name_value sipi_methods[] = {
+	{ "intercept", SIPI_INTERCEPT }, { "wait", SIPI_WAIT },
+	{ 0, 0 },
+};
+
 static const struct name_value on_off[] = {
 	{ "on", 1 }, { "off", 0 }, { "yes", 1 }, { "no", 0 }, { "1", 1 }, { "0", 0 },
 	{ 0, 0 },
@@ -172,6 +177,10 @@ static const char *apply_option(struct veneer_config *cfg, const char *name, con
 		if (!value || !parse_plain_number(value, &n) || n == 0 || n > 4096)
 			return "expected a CPU count from 1";
 		cfg->max_cpus = (unsigned)n;
+	} else if (strcmp(name, "sipi") == 0) {
+		if (!value || !lookup(sipi_methods, value, &v))
+			return "expected intercept or wait";
+		cfg->sipi = (enum sipi_method)v;
 	} else if (strcmp(name, "guest") == 0) {
 		if (!value || !parse_plain_number(value, &n) || n > 255)
 			return "expected the number of the guest kernel's module (0 is the first)";

@@ -34,6 +34,12 @@ enum simulation {
 	SIMULATE_VMX_OFF_BY_FIRMWARE,   /* simulate=vmx-off: lock IA32_FEATURE_CONTROL with VMX off, as firmware would */
 };
 
+/* How the guest's INIT-SIPI-SIPI reaches its vCPUs (vmx/guest_smp.c). */
+enum sipi_method {
+	SIPI_INTERCEPT,         /* sipi=intercept: veneer intercepts the guest's ICR writes */
+	SIPI_WAIT,              /* sipi=wait: APs wait in the wait-for-SIPI activity state; the hardware delivers */
+};
+
 struct veneer_config {
 	enum log_level loglevel;
 	uint16_t serial_port;   /* 0: no serial console */
@@ -42,6 +48,7 @@ struct veneer_config {
 	enum fault_injection fault;
 	enum simulation simulate;
 	unsigned max_cpus;      /* 0: every CPU the firmware lists */
+	enum sipi_method sipi;
 	unsigned guest_module;  /* which GRUB module is the guest kernel; the ones after it are its initrd/modules */
 	uint64_t hv_memory;     /* bytes reserved for the hypervisor's own allocations */
 };

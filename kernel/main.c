@@ -74,7 +74,7 @@ static enum exit_code run_guest(const struct mb2_module *module)
 		return EXIT_GUEST_FAILED;
 	boot_vcpu.guest = &guest;
 	boot_vcpu.entry = guest.entry;
-	guest_smp_start(&guest);
+	guest_smp_start(&guest, config.sipi);
 	if (!guest.protect_serial && serial_console_port()) {
 		pr_info("console: lending the serial port to the guest; veneer's log goes on on the screen and comes "
 			"back here when the guest ends");

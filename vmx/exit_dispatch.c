@@ -8,6 +8,7 @@
 #include "kernel/log.h"
 #include "vmx/exit_handlers.h"
 #include "vmx/exit_reasons.h"
+#include "vmx/guest_smp.h"
 #include "vmx/vcpu.h"
 #include "vmx/vmcs.h"
 
@@ -30,6 +31,8 @@ static const exit_handler handlers[EXIT_REASON_COUNT] = {
 	[EXIT_REASON_ENTRY_FAILURE_MSR_LOADING] = report_entry_failure,
 	[EXIT_REASON_ENTRY_FAILURE_MACHINE_CHECK] = report_entry_failure,
 	[EXIT_REASON_TRIPLE_FAULT] = handle_triple_fault,
+	[EXIT_REASON_INIT_SIGNAL] = handle_init_signal,
+	[EXIT_REASON_STARTUP_IPI] = handle_sipi,
 	[EXIT_REASON_CPUID] = handle_cpuid,
 	[EXIT_REASON_GETSEC] = handle_undefined_instruction,   /* SMX is hidden from the guest */
 	[EXIT_REASON_HLT] = handle_hlt,

@@ -17,9 +17,15 @@ enum guest_entry_mode {
 	GUEST_ENTRY_REAL_MODE,          /* CS:IP as after a SIPI (unrestricted guest) */
 };
 
+/* Guest activity states (SDM Vol. 3C, "Guest Non-Register State"). */
+#define GUEST_ACTIVITY_ACTIVE           0
+#define GUEST_ACTIVITY_HLT              1
+#define GUEST_ACTIVITY_WAIT_FOR_SIPI    3
+
 /* The first instruction's state.  Segments are flat (base 0, limit 4 GiB) except in real mode. */
 struct guest_entry {
 	enum guest_entry_mode mode;
+	uint32_t activity_state;        /* GUEST_ACTIVITY_*: an AP may start waiting for a SIPI */
 	struct general_registers regs;
 	uint64_t rip;
 	uint64_t rsp;

@@ -15,6 +15,7 @@
 #include "vmx/instruction_decode.h"
 #include "vmx/vcpu.h"
 #include "vmx/vmcs.h"
+#include "vmx/vmx_root.h"
 
 /* Local APIC registers and ICR fields (SDM Vol. 3A, 12.6.1 "Interrupt Command Register"). */
 #define APIC_ICR_LOW            0x300
@@ -33,11 +34,29 @@
 uint64_t guest_apic_page;
 
 static void ap_guest_loop(void);
+static void ap_guest_wait_for_sipi(void);
 
-void guest_smp_start(struct guest *guest)
+/* The state of a CPU waiting for a SIPI: real mode, as INIT leaves it; the SIPI replaces CS:IP. */
+static void load_init_state(struct vcpu *vcpu, unsigned vector, uint32_t activity)
+{
+	struct guest_entry e = {
+		.mode = GUEST_ENTRY_REAL_MODE,
+		.activity_state = activity,
+		.real_mode_segment = (uint16_t)(vector << 8),  /* CS = vector << 8, IP = 0 */
+	};
+
+	vcpu_load_guest_state(vcpu, &e);
+}
+
+void guest_smp_start(struct guest *guest, enum sipi_method method)
 {
 	const struct percpu *self = this_cpu();
 	unsigned parked = 0;
+
+	if (method == SIPI_WAIT && !vmx_has_wait_for_sipi_activity(vmx_caps())) {
+		pr_warn("guest: sipi=wait, but this CPU has no wait-for-SIPI activity state; intercepting INIT and SIPI");
+		method = SIPI_INTERCEPT;
+	}
 
 	for (unsigned id = 0; id < MAX_CPUS; id++) {
 		struct percpu *cpu = percpu_of(id);
@@ -47,8 +66,13 @@ void guest_smp_start(struct guest *guest)
 		v->guest = guest;
 		v->waiting_for_sipi = true;
 		cpu->guest_vcpu = v;
-		smp_give_work(cpu, ap_guest_loop);
+		smp_give_work(cpu, method == SIPI_WAIT ? ap_guest_wait_for_sipi : ap_guest_loop);
 		parked++;
+	}
+	if (method == SIPI_WAIT) {
+		pr_info("guest: %u more CPU(s) wait in the guest for its INIT-SIPI-SIPI (wait-for-SIPI activity state)",
+			parked);
+		return;
 	}
 	if (parked == 0)
 		return;         /* nothing to start: the guest's APIC writes need not exit */
@@ -60,7 +84,38 @@ void guest_smp_start(struct guest *guest)
 	pr_info("guest: %u more CPU(s) wait for the guest's INIT-SIPI-SIPI", parked);
 }
 
-/* Runs on an AP, as its work: the vCPU waits for the guest's SIPI, runs, and waits again after an INIT. */
+/*
+ * sipi=wait: the AP enters the guest at once, in the wait-for-SIPI
+ * activity state; the guest's INIT and SIPI reach it through the hardware
+ * and come back as INIT and SIPI exits (handle_init_signal, handle_sipi).
+ */
+static void ap_guest_wait_for_sipi(void)
+{
+	struct vcpu *v = this_cpu()->guest_vcpu;
+
+	memset(&v->entry, 0, sizeof(v->entry));
+	v->entry.mode = GUEST_ENTRY_REAL_MODE;
+	v->entry.activity_state = GUEST_ACTIVITY_WAIT_FOR_SIPI;
+	vcpu_run(v);
+}
+
+bool handle_init_signal(struct vcpu *vcpu)
+{
+	/* INIT resets the CPU and leaves it waiting for a SIPI (SDM Vol. 3C, "INIT Signals"). */
+	load_init_state(vcpu, 0, GUEST_ACTIVITY_WAIT_FOR_SIPI);
+	return true;
+}
+
+bool handle_sipi(struct vcpu *vcpu)
+{
+	unsigned vector = (unsigned)(vmcs_readn(EXIT_QUALIFICATION) & 0xFF);
+
+	load_init_state(vcpu, vector, GUEST_ACTIVITY_ACTIVE);
+	pr_info("vcpu: CPU %u received the guest's SIPI: start at %04x:0000 in real mode", vcpu->cpu_id, vector << 8);
+	return true;
+}
+
+/* sipi=intercept, on an AP, as its work: the vCPU waits for the guest's SIPI, runs, and waits again after an INIT. */
 static void ap_guest_loop(void)
 {
 	struct vcpu *v = this_cpu()->guest_vcpu;

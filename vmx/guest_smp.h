@@ -17,11 +17,22 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "kernel/config.h"
+
 struct guest;
 struct vcpu;
 
-/* On the boot CPU, before the guest starts: a parked vCPU on every other CPU, and the ICR intercepted. */
-void guest_smp_start(struct guest *guest);
+/*
+ * On the boot CPU, before the guest starts: a vCPU for every other CPU.
+ * sipi=intercept (the default): parked in veneer, the guest's ICR
+ * intercepted.  sipi=wait (real hardware that has the activity state):
+ * waiting in the guest in the wait-for-SIPI activity state.
+ */
+void guest_smp_start(struct guest *guest, enum sipi_method method);
+
+/* sipi=wait: the INIT and SIPI exits. */
+bool handle_init_signal(struct vcpu *vcpu);
+bool handle_sipi(struct vcpu *vcpu);
 
 /* A guest write to its xAPIC page (an EPT violation there): emulate it; false if the guest had to be stopped. */
 bool guest_apic_page_write(struct vcpu *vcpu, uint64_t gpa);

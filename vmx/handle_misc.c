@@ -4,12 +4,12 @@
 #include "kernel/log.h"
 #include "kernel/shutdown.h"
 #include "vmx/exit_handlers.h"
+#include "vmx/guest.h"
 #include "vmx/vcpu.h"
 #include "vmx/vmcs.h"
 #include "vmx/vmx_root.h"
 #include "vmx/xcr0.h"
 
-#define ACTIVITY_STATE_HLT      1
 
 bool handle_hlt(struct vcpu *vcpu)
 {
@@ -23,7 +23,7 @@ bool handle_hlt(struct vcpu *vcpu)
 	}
 	/* Wait for the next interrupt inside the guest, without spinning here (SDM Vol. 3C, "Guest Non-Register State"). */
 	if (vmx_has_hlt_activity(vmx_caps()))
-		vmcs_write32(GUEST_ACTIVITY_STATE, ACTIVITY_STATE_HLT);
+		vmcs_write32(GUEST_ACTIVITY_STATE, GUEST_ACTIVITY_HLT);
 	return true;
 }
 

@@ -115,7 +115,7 @@ static void set_segment(uint32_t selector_field, uint16_t selector, uint64_t bas
 	vmcs_write(GUEST_ES_ACCESS_RIGHTS + index, access_rights);
 }
 
-static void setup_guest_state(struct vcpu *vcpu, const struct guest_entry *e)
+void vcpu_load_guest_state(struct vcpu *vcpu, const struct guest_entry *e)
 {
 	const struct vcpu_controls *c = vcpu_controls();
 	uint64_t cr0, cr4 = 0, efer = 0;
@@ -189,7 +189,7 @@ static void setup_guest_state(struct vcpu *vcpu, const struct guest_entry *e)
 	vmcs_writen(GUEST_IA32_SYSENTER_ESP, 0);
 	vmcs_writen(GUEST_IA32_SYSENTER_EIP, 0);
 	vmcs_write32(GUEST_INTERRUPTIBILITY_STATE, 0);
-	vmcs_write32(GUEST_ACTIVITY_STATE, 0);
+	vmcs_write32(GUEST_ACTIVITY_STATE, e->activity_state);
 	vmcs_writen(GUEST_PENDING_DEBUG_EXCEPTIONS, 0);
 	vmcs_write64(VMCS_LINK_POINTER, ~0ULL);        /* no shadow VMCS */
 
@@ -229,7 +229,7 @@ enum guest_end vcpu_run(struct vcpu *vcpu)
 
 	setup_controls(vcpu);
 	setup_host_state(vcpu);
-	setup_guest_state(vcpu, &vcpu->entry);
+	vcpu_load_guest_state(vcpu, &vcpu->entry);
 	if (vcpu_controls()->proc2 & SECONDARY_ENABLE_VPID) {
 		struct vmx_result r = invvpid(INVVPID_SINGLE_CONTEXT, vcpu->vpid, 0);
 		if (!vmx_succeeded(r) && vmx_has_invvpid_all(vmx_caps()))
@@ -239,7 +239,9 @@ enum guest_end vcpu_run(struct vcpu *vcpu)
 	}
 	ept_invalidate_context(vcpu->guest->ept.eptp);
 
-	if (vcpu->entry.mode == GUEST_ENTRY_REAL_MODE)
+	if (vcpu->entry.activity_state == GUEST_ACTIVITY_WAIT_FOR_SIPI)
+		pr_info("vcpu: CPU %u waits in the guest for a SIPI (wait-for-SIPI activity state)", vcpu->cpu_id);
+	else if (vcpu->entry.mode == GUEST_ENTRY_REAL_MODE)
 		pr_info("vcpu: CPU %u starts the guest at %04x:%04llx in real mode", vcpu->cpu_id,
 			vcpu->entry.real_mode_segment, (unsigned long long)vcpu->entry.rip);
 	else

@@ -70,6 +70,9 @@ _Static_assert(offsetof(struct vcpu, regs) == 0, "the exit stub pushes into vcpu
 _Static_assert(offsetof(struct vcpu, host_rsp) == VCPU_HOST_RSP, "vmx_entry.h: VCPU_HOST_RSP");
 _Static_assert(offsetof(struct vcpu, launched) == VCPU_LAUNCHED, "vmx_entry.h: VCPU_LAUNCHED");
 
+/* Writes the guest-state area for e (the VMCS must be current). */
+void vcpu_load_guest_state(struct vcpu *vcpu, const struct guest_entry *e);
+
 /* Sets up the current CPU's vCPU for guest and runs it until it stops; returns why. */
 enum guest_end vcpu_run(struct vcpu *vcpu);
 

@@ -51,10 +51,20 @@ TEST(config_every_option)
 	EXPECT(cfg.debugcon);
 
 	EXPECT_EQ(cfg.simulate, SIMULATE_NONE);
+	EXPECT_EQ(cfg.sipi, SIPI_INTERCEPT);
+	EXPECT_EQ(parse(&cfg, "sipi=wait"), 0);
+	EXPECT_EQ(cfg.sipi, SIPI_WAIT);
+	EXPECT_EQ(parse(&cfg, "sipi=sometimes"), 1);
+	EXPECT_EQ(cfg.sipi, SIPI_INTERCEPT);
 	EXPECT_EQ(cfg.guest_module, 0);
 	EXPECT_EQ(parse(&cfg, "guest=2"), 0);
 	EXPECT_EQ(cfg.guest_module, 2);
 	EXPECT_EQ(parse(&cfg, "guest=-1 guest=999"), 2);
+	EXPECT_EQ(cfg.sipi, SIPI_INTERCEPT);
+	EXPECT_EQ(parse(&cfg, "sipi=wait"), 0);
+	EXPECT_EQ(cfg.sipi, SIPI_WAIT);
+	EXPECT_EQ(parse(&cfg, "sipi=sometimes"), 1);
+	EXPECT_EQ(cfg.sipi, SIPI_INTERCEPT);
 	EXPECT_EQ(cfg.guest_module, 0);
 	EXPECT_EQ(parse(&cfg, "simulate=vmx-off"), 0);
 	EXPECT_EQ(cfg.simulate, SIMULATE_VMX_OFF_BY_FIRMWARE);
