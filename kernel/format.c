@@ -265,3 +265,18 @@ int format(char *buf, size_t size, const char *fmt, ...)
 	va_end(ap);
 	return n;
 }
+
+void text_append(struct text_buffer *t, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	if (t->len < t->size)
+		n = format_v(t->buf + t->len, t->size - t->len, fmt, ap);
+	else
+		n = format_v(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		t->len += (size_t)n;
+}

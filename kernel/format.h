@@ -14,4 +14,13 @@
 int format_v(char *buf, size_t size, const char *fmt, va_list ap);
 int format(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
+/* A buffer filled piece by piece: len counts the full length, as format() does; buf stays terminated. */
+struct text_buffer {
+	char *buf;
+	size_t size;
+	size_t len;
+};
+
+void text_append(struct text_buffer *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 #endif

@@ -258,31 +258,8 @@ bool ept_translate(const struct ept *ept, uint64_t gpa, uint64_t *hpa, unsigned 
 	return true;
 }
 
-/* A bounded buffer that counts the full length, like format(). */
-struct text {
-	char *buf;
-	size_t size;
-	size_t len;
-};
-
-static void text_add(struct text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void text_add(struct text *t, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	if (t->len < t->size)
-		n = format_v(t->buf + t->len, t->size - t->len, fmt, ap);
-	else
-		n = format_v(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		t->len += (size_t)n;
-}
-
 /* "8 GiB", "33 MiB", "12 KiB": the largest unit that divides bytes exactly (mappings are whole pages). */
-static void text_add_bytes(struct text *t, uint64_t bytes)
+static void text_add_bytes(struct text_buffer *t, uint64_t bytes)
 {
 	static const char *const units[] = { "KiB", "MiB", "GiB", "TiB" };
 	uint64_t value = bytes >> 10;
@@ -292,25 +269,25 @@ static void text_add_bytes(struct text *t, uint64_t bytes)
 		value /= 1024;
 		unit++;
 	}
-	text_add(t, "%llu %s", (unsigned long long)value, units[unit]);
+	text_append(t, "%llu %s", (unsigned long long)value, units[unit]);
 }
 
 size_t ept_describe(const struct ept *ept, char *buf, size_t len)
 {
 	/* The common types first. */
 	static const uint8_t order[] = { MTRR_TYPE_WB, MTRR_TYPE_UC, MTRR_TYPE_WC, MTRR_TYPE_WT, MTRR_TYPE_WP };
-	struct text t = { .buf = buf, .size = len, .len = 0 };
+	struct text_buffer t = { .buf = buf, .size = len, .len = 0 };
 	const char *separator = "; ";
 
 	if (len > 0)
 		buf[0] = '\0';
-	text_add(&t, "%u pages of 1 GiB, %u of 2 MiB, %u of 4 KiB, %u table pages (%u KiB)",
+	text_append(&t, "%u pages of 1 GiB, %u of 2 MiB, %u of 4 KiB, %u table pages (%u KiB)",
 		 ept->leaves[EPT_PAGE_1G], ept->leaves[EPT_PAGE_2M], ept->leaves[EPT_PAGE_4K],
 		 ept->table_pages, ept->table_pages * 4);
 	for (size_t i = 0; i < sizeof(order); i++) {
 		if (!ept->bytes_by_type[order[i]])
 			continue;
-		text_add(&t, "%s%s ", separator, mtrr_type_name(order[i]));
+		text_append(&t, "%s%s ", separator, mtrr_type_name(order[i]));
 		text_add_bytes(&t, ept->bytes_by_type[order[i]]);
 		separator = ", ";
 	}

@@ -310,30 +310,7 @@ bool vmx_adjust_controls(const struct vmx_capabilities *caps, enum vmx_control_k
 	return true;
 }
 
-/* Appends to a bounded buffer, counting the full length like format() does. */
-struct text {
-	char *buf;
-	size_t size;
-	size_t len;
-};
-
-static void text_add(struct text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void text_add(struct text *t, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	if (t->len < t->size)
-		n = format_v(t->buf + t->len, t->size - t->len, fmt, ap);
-	else
-		n = format_v(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		t->len += (size_t)n;
-}
-
-static void text_add_cr_bits(struct text *t, unsigned cr, uint64_t bits)
+static void text_add_cr_bits(struct text_buffer *t, unsigned cr, uint64_t bits)
 {
 	const char *const *names = cr == 0 ? cr0_names : cr == 4 ? cr4_names : NULL;
 	const char *separator = "";
@@ -342,9 +319,9 @@ static void text_add_cr_bits(struct text *t, unsigned cr, uint64_t bits)
 		if (!(bits & (1ULL << bit)))
 			continue;
 		if (names && names[bit])
-			text_add(t, "%sCR%u.%s", separator, cr, names[bit]);
+			text_append(t, "%sCR%u.%s", separator, cr, names[bit]);
 		else
-			text_add(t, "%sCR%u bit %u", separator, cr, bit);
+			text_append(t, "%sCR%u bit %u", separator, cr, bit);
 		separator = " ";
 	}
 }
@@ -352,7 +329,7 @@ static void text_add_cr_bits(struct text *t, unsigned cr, uint64_t bits)
 size_t vmx_cr_describe_invalid(unsigned cr, uint64_t value, uint64_t fixed0, uint64_t fixed1,
 			       char *buf, size_t len)
 {
-	struct text t = { .buf = buf, .size = len, .len = 0 };
+	struct text_buffer t = { .buf = buf, .size = len, .len = 0 };
 	uint64_t must_set = fixed0 & ~value;
 	uint64_t must_clear = value & ~fixed1;
 
@@ -360,13 +337,13 @@ size_t vmx_cr_describe_invalid(unsigned cr, uint64_t value, uint64_t fixed0, uin
 		buf[0] = '\0';
 	if (must_set) {
 		text_add_cr_bits(&t, cr, must_set);
-		text_add(&t, " must be 1");
+		text_append(&t, " must be 1");
 	}
 	if (must_clear) {
 		if (must_set)
-			text_add(&t, "; ");
+			text_append(&t, "; ");
 		text_add_cr_bits(&t, cr, must_clear);
-		text_add(&t, " must be 0");
+		text_append(&t, " must be 0");
 	}
 	return t.len;
 }
@@ -387,55 +364,55 @@ static const char *memory_type_name(uint8_t type)
 
 size_t vmx_capabilities_summary(const struct vmx_capabilities *caps, char *buf, size_t len)
 {
-	struct text t = { .buf = buf, .size = len, .len = 0 };
+	struct text_buffer t = { .buf = buf, .size = len, .len = 0 };
 
 	if (len > 0)
 		buf[0] = '\0';
 
-	text_add(&t, "VMX revision %#x, region %u bytes, memory type %s (%u)%s, TRUE controls %s\n",
+	text_append(&t, "VMX revision %#x, region %u bytes, memory type %s (%u)%s, TRUE controls %s\n",
 		 caps->revision_id, caps->region_size, memory_type_name(caps->memory_type),
 		 caps->memory_type, caps->phys_addr_32bit ? ", addresses below 4 GiB" : "",
 		 yes_no(caps->true_controls));
 
 	if (vmx_has_ept(caps)) {
-		text_add(&t, "EPT yes (%s%s%s%s%s, INVEPT",
+		text_append(&t, "EPT yes (%s%s%s%s%s, INVEPT",
 			 vmx_has_ept_4level(caps) ? "4-level" : "no 4-level walk",
 			 vmx_has_ept_2mb_pages(caps) ? ", 2M pages" : "",
 			 vmx_has_ept_1gb_pages(caps) ? ", 1G pages" : "",
 			 vmx_has_ept_ad_bits(caps) ? ", A/D" : "",
 			 vmx_has_ept_wb(caps) ? ", WB" : ", no WB");
 		if (!vmx_has_invept_single(caps) && !vmx_has_invept_all(caps))
-			text_add(&t, " none");
-		text_add(&t, "%s%s)\n", vmx_has_invept_single(caps) ? " single" : "",
+			text_append(&t, " none");
+		text_append(&t, "%s%s)\n", vmx_has_invept_single(caps) ? " single" : "",
 			 vmx_has_invept_all(caps) ? " all" : "");
 	} else {
-		text_add(&t, "EPT no\n");
+		text_append(&t, "EPT no\n");
 	}
 	if (vmx_has_vpid(caps)) {
-		text_add(&t, "VPID yes (INVVPID");
+		text_append(&t, "VPID yes (INVVPID");
 		if (!vmx_has_invvpid_address(caps) && !vmx_has_invvpid_single(caps) &&
 		    !vmx_has_invvpid_all(caps))
-			text_add(&t, " none");
-		text_add(&t, "%s%s%s), ", vmx_has_invvpid_address(caps) ? " address" : "",
+			text_append(&t, " none");
+		text_append(&t, "%s%s%s), ", vmx_has_invvpid_address(caps) ? " address" : "",
 			 vmx_has_invvpid_single(caps) ? " single" : "", vmx_has_invvpid_all(caps) ? " all" : "");
 	} else {
-		text_add(&t, "VPID no, ");
+		text_append(&t, "VPID no, ");
 	}
-	text_add(&t, "unrestricted guest %s\n", yes_no(vmx_has_unrestricted_guest(caps)));
+	text_append(&t, "unrestricted guest %s\n", yes_no(vmx_has_unrestricted_guest(caps)));
 
 	if (vmx_has_preemption_timer(caps))
-		text_add(&t, "preemption timer yes (TSC/%llu), ", 1ULL << vmx_preemption_timer_rate(caps));
+		text_append(&t, "preemption timer yes (TSC/%llu), ", 1ULL << vmx_preemption_timer_rate(caps));
 	else
-		text_add(&t, "preemption timer no, ");
-	text_add(&t, "HLT activity %s, wait-for-SIPI %s, CR3 targets %u\n",
+		text_append(&t, "preemption timer no, ");
+	text_append(&t, "HLT activity %s, wait-for-SIPI %s, CR3 targets %u\n",
 		 yes_no(vmx_has_hlt_activity(caps)), yes_no(vmx_has_wait_for_sipi_activity(caps)),
 		 vmx_misc_cr3_target_count(caps));
 
-	text_add(&t, "MSR bitmaps %s, I/O bitmaps %s, XSAVES %s, INVPCID %s, RDTSCP %s\n",
+	text_append(&t, "MSR bitmaps %s, I/O bitmaps %s, XSAVES %s, INVPCID %s, RDTSCP %s\n",
 		 yes_no(vmx_has_msr_bitmaps(caps)), yes_no(vmx_has_io_bitmaps(caps)),
 		 yes_no(vmx_has_xsaves(caps)), yes_no(vmx_has_invpcid(caps)), yes_no(vmx_has_rdtscp(caps)));
 
-	text_add(&t, "VMCS shadowing %s, VMFUNC %s%s\n", yes_no(vmx_has_vmcs_shadowing(caps)),
+	text_append(&t, "VMCS shadowing %s, VMFUNC %s%s\n", yes_no(vmx_has_vmcs_shadowing(caps)),
 		 yes_no(vmx_has_vmfunc(caps)), vmx_has_eptp_switching(caps) ? " (EPTP switching)" : "");
 	return t.len;
 }

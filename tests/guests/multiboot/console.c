@@ -9,6 +9,7 @@
  */
 #include <stdint.h>
 
+#include "arch/io.h"
 #include "kernel/format.h"
 #include "kernel/string.h"
 #include "tests/guests/multiboot/mbguest.h"
@@ -35,24 +36,6 @@
 #define ISA_DEBUG_EXIT_PORT     0xF4    /* QEMU -device isa-debug-exit,iobase=0xf4,iosize=4 */
 
 static bool under_veneer;
-
-static inline void outb(uint16_t port, uint8_t value)
-{
-	asm volatile("outb %0, %1" : : "a"(value), "Nd"(port));
-}
-
-static inline void outl(uint16_t port, uint32_t value)
-{
-	asm volatile("outl %0, %1" : : "a"(value), "Nd"(port));
-}
-
-static inline uint8_t inb(uint16_t port)
-{
-	uint8_t value;
-
-	asm volatile("inb %1, %0" : "=a"(value) : "Nd"(port));
-	return value;
-}
 
 static bool veneer_signature(void)
 {
