@@ -69,7 +69,8 @@ static void __attribute__((noreturn)) idle_loop(struct percpu *cpu)
 		void (*fn)(void) = __atomic_load_n(&cpu->work, __ATOMIC_ACQUIRE);
 		if (fn) {
 			fn();
-			__atomic_store_n(&cpu->work, NULL, __ATOMIC_RELEASE);
+			/* Clear only what was done: new work (the order to stop) may have come meanwhile. */
+			__atomic_compare_exchange_n(&cpu->work, &fn, NULL, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
 			continue;
 		}
 		asm volatile("sti; hlt; cli" : : : "memory");
