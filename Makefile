@@ -86,10 +86,12 @@ $(BUILD)/veneer.iso: $(BUILD)/veneer.elf iso/grub.cfg scripts/make-iso.sh $(LINU
 	$(Q)scripts/make-iso.sh $@ $(BUILD)/veneer.elf iso/grub.cfg $(LINUX_DIR)/vmlinuz \
 		$(LINUX_DIR)/initramfs.cpio.gz
 
-run: all
+run: deps
+	$(MAKE) all
 	scripts/run.sh $(BUILD)/veneer.iso
 
-debug: all
+debug: deps
+	$(MAKE) all
 	scripts/run.sh --debug $(BUILD)/veneer.iso
 
 $(BUILD)/unit-tests: $(UNIT_SOURCES) $(wildcard tests/unit/*.h) Makefile

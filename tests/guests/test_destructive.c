@@ -1,5 +1,5 @@
 /*
- * Tests that end the guest, so they run only when named (test=ept,
+ * Tests that end the guest, so they run only when named (test=ept, test=reset,
  * test=triplefault) and each must be the last thing a run does.  veneer
  * is expected to report what happened and stop the guest; if the guest
  * gets past the fatal instruction, that is the failure.
@@ -60,4 +60,12 @@ GUEST_TEST(destructive_triple_fault, "destructive", "triplefault", TEST_DESTRUCT
 		     "int3"
 		     : : "m"(empty_idt) : "memory");
 	check(false, "still running after a triple fault");
+}
+
+/* A reset through the reset control register: veneer ends the guest and the run, as the machine would reset. */
+GUEST_TEST(destructive_reset, "destructive", "reset", TEST_DESTRUCTIVE)
+{
+	guest_printf("RESET: writing 0x06 (hard reset) to port 0xCF9");
+	asm volatile("outb %0, %1" : : "a"((uint8_t)0x06), "Nd"((uint16_t)0xCF9));
+	check(false, "still running after asking for a reset");
 }
