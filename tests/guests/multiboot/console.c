@@ -15,6 +15,7 @@
 #include "tests/guests/multiboot/mbguest.h"
 #include "tests/guests/runtime/hypercall.h"
 #include "tests/guests/runtime/print.h"
+#include "tests/guests/runtime/report.h"
 #include "tests/guests/runtime/x86.h"
 
 #define COM1                    0x3F8
@@ -105,7 +106,7 @@ void guest_printf(const char *fmt, ...)
 	va_end(ap);
 }
 
-void console_exit(unsigned code)
+void guest_exit(unsigned code)
 {
 	if (under_veneer) {
 		hc_shutdown(code);

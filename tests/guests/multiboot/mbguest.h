@@ -141,7 +141,6 @@ extern uint32_t entry_cr0, entry_cr4;
 /* Output (console.c): the print hypercall under veneer, COM1 otherwise. */
 void console_init(void);
 bool running_under_veneer(void);
-void console_exit(unsigned code) __attribute__((noreturn));
 
 /* A physical address as a pointer: protected mode without paging maps them 1:1. */
 static inline volatile void *phys_ptr(uint64_t address)

@@ -56,6 +56,13 @@ void skip(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Prints the SUMMARY line and shuts down with the failure count. */
 void report_finish(void) __attribute__((noreturn));
 
+/*
+ * How a run ends with code (the failure count): each kind of guest brings
+ * its own (runtime/start.c: the shutdown hypercall; the Multiboot kernels,
+ * which may also run without veneer: multiboot/console.c).
+ */
+void guest_exit(unsigned code) __attribute__((noreturn));
+
 /* The running test failed beyond recovery: FAIL it, then report_finish(). */
 void report_abort(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
 

@@ -6,6 +6,8 @@
 #include "tests/guests/runtime/descriptors.h"
 #include "tests/guests/runtime/entry_state.h"
 #include "tests/guests/runtime/guest.h"
+#include "tests/guests/runtime/hypercall.h"
+#include "tests/guests/runtime/print.h"
 #include "tests/guests/runtime/report.h"
 #include "tests/guests/runtime/x86.h"
 
@@ -53,4 +55,12 @@ void guest_start(void)
 	idt_init();
 	guest_main(s->cmdline);
 	report_finish();
+}
+
+void guest_exit(unsigned code)
+{
+	hc_shutdown(code);
+	/* Still here: the hypervisor ignored the shutdown.  Say so and stop. */
+	guest_printf("FAIL: runtime: the shutdown hypercall returned");
+	halt_forever();
 }
