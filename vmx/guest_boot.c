@@ -1,4 +1,5 @@
 #include "kernel/acpi.h"
+#include "kernel/elf.h"
 #include "kernel/format.h"
 #include "kernel/log.h"
 #include "kernel/memory.h"
@@ -29,6 +30,32 @@ uint64_t guest_boot_claim_highest(struct guest_boot *boot, uint64_t size, uint64
 			return start;
 	}
 	return 0;
+}
+
+bool guest_boot_load_elf(struct guest_boot *boot, struct elf_image *elf, char *error, size_t error_size)
+{
+	const void *data = (const void *)(uintptr_t)boot->kernel->start;
+	char why[160];
+
+	if (!elf_parse(data, (size_t)(boot->kernel->end - boot->kernel->start), elf, why, sizeof(why)))
+		FAIL("%s", why);
+	/* Every segment must land in free guest RAM: not on veneer, a module, the boot data or a hole. */
+	for (size_t i = 0; i < elf->segment_count; i++) {
+		const struct elf_segment *s = &elf->segments[i];
+		uint64_t start = align_down(s->physical_address, 4096);
+		uint64_t end = align_up(s->physical_address + s->memory_size, 4096);
+		if (!guest_boot_claim(boot, start, end))
+			FAIL("segment %zu [%#llx-%#llx) is not free guest RAM (it would overlap veneer, a module, "
+			     "the boot data or a hole)", i, (unsigned long long)s->physical_address,
+			     (unsigned long long)(s->physical_address + s->memory_size));
+	}
+	for (size_t i = 0; i < elf->segment_count; i++) {
+		const struct elf_segment *s = &elf->segments[i];
+		uint8_t *dest = (uint8_t *)(uintptr_t)s->physical_address;
+		memcpy(dest, (const uint8_t *)data + s->file_offset, s->file_size);
+		memset(dest + s->file_size, 0, s->memory_size - s->file_size);
+	}
+	return true;
 }
 
 void guest_boot_write_gdt(void)
@@ -108,7 +135,7 @@ bool guest_boot_prepare(struct guest *guest, const struct mb2_info *info, size_t
 		return multiboot_load(guest, &boot, error, error_size);
 	case GUEST_IMAGE_TEST_GUEST:
 		guest->protect_serial = true;
-		return test_guest_load(guest, boot.kernel, error, error_size);
+		return test_guest_load(guest, &boot, error, error_size);
 	default:
 		FAIL("unknown format");
 	}

@@ -53,6 +53,9 @@ bool guest_boot_prepare(struct guest *guest, const struct mb2_info *info, size_t
 bool guest_boot_claim(struct guest_boot *boot, uint64_t start, uint64_t end);
 /* For loaders: the highest page-aligned free block of size bytes below limit, claimed; 0 if none. */
 uint64_t guest_boot_claim_highest(struct guest_boot *boot, uint64_t size, uint64_t limit);
+struct elf_image;
+/* Checks the kernel module as an ELF executable, claims its segments' memory and loads them; false with a message. */
+bool guest_boot_load_elf(struct guest_boot *boot, struct elf_image *elf, char *error, size_t error_size);
 /* Writes the flat GDT (null, null, __BOOT_CS, __BOOT_DS) at GUEST_BOOT_GDT. */
 void guest_boot_write_gdt(void);
 /* Copies the ACPI RSDP to GUEST_BOOT_RSDP; returns its guest-physical address, 0 if there is none. */

@@ -206,36 +206,17 @@ static uint32_t build_multiboot2_info(struct guest_boot *boot, struct info_write
 
 bool multiboot_load(struct guest *guest, struct guest_boot *boot, char *error, size_t error_size)
 {
-	const void *data = (const void *)(uintptr_t)boot->kernel->start;
-	size_t size = (size_t)(boot->kernel->end - boot->kernel->start);
 	bool v2 = boot->kind == GUEST_IMAGE_MULTIBOOT2;
 	struct elf_image elf;
-	char why[160];
 
 	if (!v2 && (boot->mb1.flags & MB1_HEADER_AOUT_KLUDGE))
 		FAIL("Multiboot header asks for the a.out kludge (flag 16): veneer loads ELF kernels only");
 	if (!v2 && (boot->mb1.flags & MB1_HEADER_VIDEO_MODE))
 		pr_warn("guest: the kernel asks for a video mode; it gets the screen as veneer found it");
-	if (!elf_parse(data, size, &elf, why, sizeof(why)))
-		FAIL("%s", why);
+	if (!guest_boot_load_elf(boot, &elf, error, error_size))
+		return false;
 	if (elf.bits != 32)
 		FAIL("a Multiboot kernel must be a 32-bit ELF executable (this one is %u-bit)", elf.bits);
-
-	for (size_t i = 0; i < elf.segment_count; i++) {
-		const struct elf_segment *s = &elf.segments[i];
-		uint64_t start = align_down(s->physical_address, 4096);
-		uint64_t end = align_up(s->physical_address + s->memory_size, 4096);
-		if (!guest_boot_claim(boot, start, end))
-			FAIL("segment %zu [%#llx-%#llx) is not free RAM (it would overlap veneer, a module or a hole)", i,
-			     (unsigned long long)s->physical_address,
-			     (unsigned long long)(s->physical_address + s->memory_size));
-	}
-	for (size_t i = 0; i < elf.segment_count; i++) {
-		const struct elf_segment *s = &elf.segments[i];
-		uint8_t *dest = (uint8_t *)(uintptr_t)s->physical_address;
-		memmove(dest, (const uint8_t *)data + s->file_offset, s->file_size);
-		memset(dest + s->file_size, 0, s->memory_size - s->file_size);
-	}
 
 	struct info_writer w = { .next = GUEST_BOOT_INFO };
 	uint32_t info = v2 ? build_multiboot2_info(boot, &w) : build_multiboot1_info(boot, &w);

@@ -10,9 +10,9 @@
 #include "kernel/elf.h"
 #include "kernel/format.h"
 #include "kernel/log.h"
-#include "kernel/memory.h"
 #include "kernel/string.h"
 #include "vmx/guest.h"
+#include "vmx/guest_boot.h"
 #include "vmx/test_guest.h"
 
 #define BOOT_AREA_START         0x1000ULL
@@ -31,46 +31,22 @@
 #define SELECTOR_DATA           0x10
 #define SELECTOR_CODE32         0x18
 
-static bool guest_ram(uint64_t start, uint64_t end)
-{
-	return range_set_contains(memory_usable(), start, end) &&
-	       !range_set_overlaps(&memory_layout()->owned, start, end);
-}
-
 #define FAIL(...) do { format(error, error_size, __VA_ARGS__); return false; } while (0)
 
-bool test_guest_load(struct guest *guest, const struct mb2_module *module, char *error, size_t error_size)
+bool test_guest_load(struct guest *guest, struct guest_boot *boot, char *error, size_t error_size)
 {
-	const void *data = (const void *)(uintptr_t)module->start;
-	size_t size = (size_t)(module->end - module->start);
+	const struct mb2_module *module = boot->kernel;
 	struct elf_image image;
-	char why[160];
 
-	if (!elf_parse(data, size, &image, why, sizeof(why)))
-		FAIL("%s", why);
-	if (!guest_ram(BOOT_AREA_START, BOOT_AREA_END) || !guest_ram(BOOT_STACK_TOP - BOOT_STACK_SIZE, BOOT_STACK_TOP))
+	if (!guest_boot_claim(boot, BOOT_AREA_START, BOOT_AREA_END) ||
+	    !guest_boot_claim(boot, BOOT_STACK_TOP - BOOT_STACK_SIZE, BOOT_STACK_TOP))
 		FAIL("the low memory the test-guest boot area needs is not free RAM");
-
-	for (size_t i = 0; i < image.segment_count; i++) {
-		const struct elf_segment *s = &image.segments[i];
-		uint64_t start = s->physical_address, end = start + s->memory_size;
-		if (end > (4ULL << 30) || !guest_ram(start, end))
-			FAIL("segment %zu [%#llx-%#llx) is not in guest RAM (it would overlap the hypervisor or a hole)",
-			     i, (unsigned long long)start, (unsigned long long)end);
-		if (start < BOOT_AREA_END && BOOT_AREA_START < end)
-			FAIL("segment %zu [%#llx-%#llx) overlaps the boot area [%#llx-%#llx)", i,
-			     (unsigned long long)start, (unsigned long long)end,
-			     (unsigned long long)BOOT_AREA_START, (unsigned long long)BOOT_AREA_END);
-		if (start < module->end && module->start < end)
-			FAIL("segment %zu [%#llx-%#llx) overlaps the module itself", i,
-			     (unsigned long long)start, (unsigned long long)end);
-	}
-	for (size_t i = 0; i < image.segment_count; i++) {
-		const struct elf_segment *s = &image.segments[i];
-		uint8_t *dest = (uint8_t *)(uintptr_t)s->physical_address;
-		memcpy(dest, (const uint8_t *)data + s->file_offset, s->file_size);
-		memset(dest + s->file_size, 0, s->memory_size - s->file_size);
-	}
+	if (!guest_boot_load_elf(boot, &image, error, error_size))
+		return false;
+	/* The boot area maps (64-bit) or reaches (32-bit, paging off) the first 4 GiB only. */
+	for (size_t i = 0; i < image.segment_count; i++)
+		if (image.segments[i].physical_address + image.segments[i].memory_size > (4ULL << 30))
+			FAIL("segment %zu lies above 4 GiB, out of a test guest's reach", i);
 
 	/* The GDT: null, 64-bit code, flat data, 32-bit code. */
 	uint64_t *gdt = (uint64_t *)(uintptr_t)BOOT_GDT;

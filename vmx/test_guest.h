@@ -8,8 +8,9 @@
 #include "kernel/multiboot2.h"
 
 struct guest;
+struct guest_boot;
 
-/* Loads the ELF test guest held in module and fills guest->entry; false with a message on a bad image. */
-bool test_guest_load(struct guest *guest, const struct mb2_module *module, char *error, size_t error_size);
+/* Loads the ELF test guest (boot->kernel) and fills guest->entry; false with a message on a bad image. */
+bool test_guest_load(struct guest *guest, struct guest_boot *boot, char *error, size_t error_size);
 
 #endif
