@@ -103,18 +103,7 @@ static void describe_selector_error(uint64_t error)
 
 static void dump_registers(const struct exception_frame *f)
 {
-	const uint64_t *r = (const uint64_t *)&f->regs;
-
-	for (int i = 0; i < 16; i += 4) {
-		uint64_t v[4];
-		for (int j = 0; j < 4; j++)
-			v[j] = i + j == REGISTER_INDEX_RSP ? f->rsp : r[i + j];
-		pr_error("  %-3s %016llx  %-3s %016llx  %-3s %016llx  %-3s %016llx",
-			 general_register_names[i], (unsigned long long)v[0],
-			 general_register_names[i + 1], (unsigned long long)v[1],
-			 general_register_names[i + 2], (unsigned long long)v[2],
-			 general_register_names[i + 3], (unsigned long long)v[3]);
-	}
+	print_general_registers("", &f->regs, f->rsp);
 	pr_error("  rip %016llx  rflags %016llx  cs %04llx  ss %04llx",
 		 (unsigned long long)f->rip, (unsigned long long)f->rflags,
 		 (unsigned long long)f->cs, (unsigned long long)f->ss);

@@ -1,5 +1,6 @@
 #include <stdarg.h>
 
+#include "arch/registers.h"
 #include "kernel/format.h"
 #include "kernel/ksyms.h"
 #include "kernel/log.h"
@@ -41,6 +42,22 @@ void print_stack_trace(uint64_t rip, uint64_t rbp)
 		if (frame[0] <= rbp)
 			break;
 		rbp = frame[0];
+	}
+}
+
+void print_general_registers(const char *prefix, const struct general_registers *regs, uint64_t rsp)
+{
+	const uint64_t *r = (const uint64_t *)regs;
+
+	for (int i = 0; i < 16; i += 4) {
+		uint64_t v[4];
+		for (int j = 0; j < 4; j++)
+			v[j] = i + j == REGISTER_INDEX_RSP ? rsp : r[i + j];
+		pr_error("  %s%-3s %016llx  %-3s %016llx  %-3s %016llx  %-3s %016llx", prefix,
+			 general_register_names[i], (unsigned long long)v[0],
+			 general_register_names[i + 1], (unsigned long long)v[1],
+			 general_register_names[i + 2], (unsigned long long)v[2],
+			 general_register_names[i + 3], (unsigned long long)v[3]);
 	}
 }
 

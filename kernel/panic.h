@@ -12,6 +12,10 @@ void panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)))
 /* Prints the frame-pointer chain that starts at rbp (bounded and checked). */
 void print_stack_trace(uint64_t rip, uint64_t rbp);
 
+struct general_registers;
+/* Logs the sixteen general registers in rows of four; the frame's RSP slot is unused, so rsp comes apart. */
+void print_general_registers(const char *prefix, const struct general_registers *regs, uint64_t rsp);
+
 #define BUG_ON(cond)                                                            \
 	do {                                                                    \
 		if (__builtin_expect(!!(cond), 0))                              \

@@ -1,6 +1,7 @@
 /* Reports about a guest that veneer stopped: why, where, and the whole register state. */
 #include "arch/msr.h"
 #include "kernel/log.h"
+#include "kernel/panic.h"
 #include "vmx/vcpu.h"
 #include "vmx/vmcs.h"
 
@@ -26,18 +27,7 @@ const char *guest_end_name(enum guest_end end)
 
 void vcpu_dump(const struct vcpu *vcpu)
 {
-	const uint64_t *r = (const uint64_t *)&vcpu->regs;
-
-	for (int i = 0; i < 16; i += 4) {
-		uint64_t v[4];
-		for (int j = 0; j < 4; j++)
-			v[j] = i + j == REGISTER_INDEX_RSP ? vmcs_readn(GUEST_RSP) : r[i + j];
-		pr_error("  guest %-3s %016llx  %-3s %016llx  %-3s %016llx  %-3s %016llx",
-			 general_register_names[i], (unsigned long long)v[0],
-			 general_register_names[i + 1], (unsigned long long)v[1],
-			 general_register_names[i + 2], (unsigned long long)v[2],
-			 general_register_names[i + 3], (unsigned long long)v[3]);
-	}
+	print_general_registers("guest ", &vcpu->regs, vmcs_readn(GUEST_RSP));
 	pr_error("  guest rip %016llx  rflags %016llx  cs %04x (rights %#x)  ss %04x (rights %#x)",
 		 (unsigned long long)vmcs_readn(GUEST_RIP), (unsigned long long)vmcs_readn(GUEST_RFLAGS),
 		 vmcs_read16(GUEST_CS_SELECTOR), vmcs_read32(GUEST_CS_ACCESS_RIGHTS),
