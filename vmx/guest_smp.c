@@ -156,7 +156,7 @@ static void deliver(struct vcpu *target, struct percpu *cpu, unsigned mode, unsi
 }
 
 /* An ICR write of the guest: INIT and SIPI go to vCPUs; everything else to the real APIC. */
-static bool emulate_icr(struct vcpu *vcpu, uint32_t low, uint32_t destination)
+static bool emulate_icr(uint32_t low, uint32_t destination)
 {
 	unsigned mode = ICR_DELIVERY_MODE(low);
 
@@ -189,13 +189,12 @@ static bool emulate_icr(struct vcpu *vcpu, uint32_t low, uint32_t destination)
 		if (hit)
 			deliver(cpu->guest_vcpu, cpu, mode, low & 0xFF);
 	}
-	(void)vcpu;
 	return true;
 }
 
-void guest_x2apic_icr_write(struct vcpu *vcpu, uint64_t value)
+void guest_x2apic_icr_write(uint64_t value)
 {
-	if (!emulate_icr(vcpu, (uint32_t)value, (uint32_t)(value >> 32)))
+	if (!emulate_icr((uint32_t)value, (uint32_t)(value >> 32)))
 		wrmsr(IA32_X2APIC_ICR, value);
 }
 
@@ -252,7 +251,7 @@ bool guest_apic_page_write(struct vcpu *vcpu, uint64_t gpa)
 	unsigned offset = (unsigned)(gpa & 0xFFF);
 	volatile uint32_t *apic = (volatile uint32_t *)(uintptr_t)guest_apic_page;
 
-	if (offset != APIC_ICR_LOW || !emulate_icr(vcpu, value, apic[APIC_ICR_HIGH / 4] >> 24)) {
+	if (offset != APIC_ICR_LOW || !emulate_icr(value, apic[APIC_ICR_HIGH / 4] >> 24)) {
 		if (store.size == 4 && !(offset & 3))
 			apic[offset / 4] = value;
 		else

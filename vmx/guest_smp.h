@@ -37,7 +37,7 @@ bool handle_sipi(struct vcpu *vcpu);
 /* A guest write to its xAPIC page (an EPT violation there): emulate it; false if the guest had to be stopped. */
 bool guest_apic_page_write(struct vcpu *vcpu, uint64_t gpa);
 /* A guest write to the x2APIC ICR (MSR 0x830): emulated INIT/SIPI, anything else sent. */
-void guest_x2apic_icr_write(struct vcpu *vcpu, uint64_t value);
+void guest_x2apic_icr_write(uint64_t value);
 
 /* The guest-physical page of the local APIC the guest sees (write-protected). */
 extern uint64_t guest_apic_page;

@@ -107,7 +107,7 @@ bool handle_wrmsr(struct vcpu *vcpu)
 	case MSR_POLICY_X2APIC_ICR:
 		if (!(rdmsr(IA32_APIC_BASE) & APIC_BASE_X2APIC_ENABLE))
 			return gp(vcpu, "write", msr);
-		guest_x2apic_icr_write(vcpu, value);
+		guest_x2apic_icr_write(value);
 		break;
 	case MSR_POLICY_FEATURE_CONTROL:
 	case MSR_POLICY_DENY:
