@@ -24,7 +24,7 @@ KERNEL_ASFLAGS := -I. -D__ASSEMBLY__ -MMD -MP -Wa,--noexecstack
 KERNEL_LDFLAGS := -n -nostdlib -static --no-dynamic-linker --build-id=none \
 	-z max-page-size=0x1000 -z noexecstack -T linker/veneer.ld
 
-KERNEL_SOURCES := $(sort $(wildcard boot/*.S kernel/*.c arch/*.c arch/*.S vmx/*.c vmx/*.S))
+KERNEL_SOURCES := $(sort $(wildcard boot/*.S kernel/*.c arch/*.c arch/*.S vmx/*.c vmx/*.S vmx/guest/*.c))
 KERNEL_OBJECTS := $(patsubst %,$(BUILD)/obj/%.o,$(KERNEL_SOURCES))
 
 # Host unit tests: the kernel's pure parts, compiled for Linux.

@@ -34,7 +34,7 @@ enum simulation {
 	SIMULATE_VMX_OFF_BY_FIRMWARE,   /* simulate=vmx-off: lock IA32_FEATURE_CONTROL with VMX off, as firmware would */
 };
 
-/* How the guest's INIT-SIPI-SIPI reaches its vCPUs (vmx/guest_smp.c). */
+/* How the guest's INIT-SIPI-SIPI reaches its vCPUs (vmx/guest/smp.c). */
 enum sipi_method {
 	SIPI_INTERCEPT,         /* sipi=intercept: veneer intercepts the guest's ICR writes */
 	SIPI_WAIT,              /* sipi=wait: APs wait in the wait-for-SIPI activity state; the hardware delivers */

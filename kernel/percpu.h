@@ -30,7 +30,7 @@ struct percpu {
 	bool in_vmx_root;
 	void *vmxon_region;
 	struct vcpu *vcpu;              /* the vCPU this CPU runs, while it runs it */
-	struct vcpu *guest_vcpu;        /* the guest's vCPU assigned to this CPU (APs: vmx/guest_smp.c) */
+	struct vcpu *guest_vcpu;        /* the guest's vCPU assigned to this CPU (APs: vmx/guest/smp.c) */
 };
 
 #define MAX_CPUS 64

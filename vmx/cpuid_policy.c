@@ -4,7 +4,7 @@
  */
 #include "arch/cpu.h"
 #include "vmx/cpuid_policy.h"
-#include "vmx/hypercall_abi.h"
+#include "vmx/guest/hypercall_abi.h"
 
 /*
  * Feature bits arch/cpuid.h does not name yet (SDM Vol. 2A, "CPUID",

@@ -27,7 +27,7 @@
  *                   mask (vmx/xcr0.h).
  *   leaf 0x23       all zero (architectural PMU extensions), with leaf 0xA.
  *   0x40000000      EAX = VENEER_CPUID_LEAF_MAX; EBX, ECX, EDX = the
- *                   signature of vmx/hypercall_abi.h, four bytes each in
+ *                   signature of vmx/guest/hypercall_abi.h, four bytes each in
  *                   memory (little-endian) order.
  *   0x40000001      EAX = VENEER_HC_VERSION_VALUE, the rest zero.
  *   0x40000002-

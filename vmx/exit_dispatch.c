@@ -8,7 +8,7 @@
 #include "kernel/log.h"
 #include "vmx/exit_handlers.h"
 #include "vmx/exit_reasons.h"
-#include "vmx/guest_smp.h"
+#include "vmx/guest/smp.h"
 #include "vmx/vcpu.h"
 #include "vmx/vmcs.h"
 

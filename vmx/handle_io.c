@@ -1,6 +1,6 @@
 /*
  * I/O instructions.  The guest owns the machine's ports except the few in
- * vmx/guest_io.h; the I/O bitmap sends those here, to their handlers.
+ * vmx/guest/io.h; the I/O bitmap sends those here, to their handlers.
  * A test guest's UART: the guest sees a quiet UART that is always ready to
  * transmit; what it transmits is not sent to the wire, where it would tear
  * veneer's own log lines apart, but shown in veneer's log, a line at a time.
@@ -14,8 +14,8 @@
 #include "kernel/serial.h"
 #include "vmx/exit_handlers.h"
 #include "vmx/exit_qualification.h"
-#include "vmx/guest.h"
-#include "vmx/guest_io.h"
+#include "vmx/guest/guest.h"
+#include "vmx/guest/io.h"
 #include "vmx/io_bitmap.h"
 #include "vmx/vcpu.h"
 #include "vmx/vmcs.h"

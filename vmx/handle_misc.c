@@ -4,7 +4,7 @@
 #include "kernel/log.h"
 #include "kernel/shutdown.h"
 #include "vmx/exit_handlers.h"
-#include "vmx/guest.h"
+#include "vmx/guest/guest.h"
 #include "vmx/vcpu.h"
 #include "vmx/vmcs.h"
 #include "vmx/vmx_root.h"

@@ -1,6 +1,6 @@
 /*
  * RDMSR and WRMSR.  Most MSRs pass straight through (the MSR bitmap is
- * clear for them, vmx/guest.c); the ones that exit are here:
+ * clear for them, vmx/guest/guest.c); the ones that exit are here:
  *   - IA32_FEATURE_CONTROL reads as locked with VMX off (the guest sees no
  *     VMX), and cannot be written;
  *   - the VMX capability MSRs and the performance-monitoring MSRs do not
@@ -21,7 +21,7 @@
 #include "arch/msr.h"
 #include "kernel/log.h"
 #include "vmx/exit_handlers.h"
-#include "vmx/guest_smp.h"
+#include "vmx/guest/smp.h"
 #include "vmx/msr_bitmap.h"
 #include "vmx/msr_policy.h"
 #include "vmx/vcpu.h"

@@ -11,7 +11,7 @@ enum msr_policy {
 	MSR_POLICY_FEATURE_CONTROL,     /* emulated: locked, VMX off */
 	MSR_POLICY_APIC_BASE,           /* reads forwarded, writes checked */
 	MSR_POLICY_STAND_IN,            /* forwarded; where the CPU lacks it, reads msr_stand_in() and drops writes */
-	MSR_POLICY_X2APIC_ICR,          /* reads forwarded; INIT and SIPI emulated (vmx/guest_smp.c) */
+	MSR_POLICY_X2APIC_ICR,          /* reads forwarded; INIT and SIPI emulated (vmx/guest/smp.c) */
 };
 
 enum msr_policy msr_policy_of(uint32_t msr);

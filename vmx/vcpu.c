@@ -17,7 +17,7 @@
 #include "kernel/percpu.h"
 #include "kernel/string.h"
 #include "vmx/exit_stats.h"
-#include "vmx/guest.h"
+#include "vmx/guest/guest.h"
 #include "vmx/vcpu.h"
 #include "vmx/vcpu_controls.h"
 #include "vmx/vmcs.h"

@@ -13,7 +13,7 @@
 #include <stdint.h>
 
 #include "arch/registers.h"
-#include "vmx/guest.h"
+#include "vmx/guest/guest.h"
 #include "vmx/exit_reasons.h"
 #include "vmx/vmcs.h"
 #include "vmx/vmx_entry.h"
@@ -56,7 +56,7 @@ struct vcpu {
 
 	uint64_t exit_count[EXIT_REASON_COUNT];
 
-	/* An application processor of the guest (vmx/guest_smp.c). */
+	/* An application processor of the guest (vmx/guest/smp.c). */
 	volatile bool waiting_for_sipi;
 	volatile bool sipi_pending;
 	volatile unsigned sipi_vector;

@@ -1,6 +1,6 @@
 /*
  * CPUID as the guest sees it: veneer hides VMX, the PMU and PDCM, says a
- * hypervisor is present and answers its own leaves (vmx/hypercall_abi.h).
+ * hypervisor is present and answers its own leaves (vmx/guest/hypercall_abi.h).
  */
 #include <stdint.h>
 

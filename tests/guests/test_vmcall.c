@@ -1,5 +1,5 @@
 /*
- * The hypercall interface (vmx/hypercall_abi.h): the version, the error
+ * The hypercall interface (vmx/guest/hypercall_abi.h): the version, the error
  * for an unknown function, preserved registers, the exit counters, bad
  * arguments, and the refusal of a VMCALL from user mode.  Printing is
  * tested by every line this guest prints.

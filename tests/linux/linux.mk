@@ -39,7 +39,7 @@ $(LINUX_FETCHED) &: scripts/fetch-linux.sh
 	$(LINUX_Q)scripts/fetch-linux.sh $(LINUX_DIR)
 	$(LINUX_Q)touch $(LINUX_FETCHED)
 
-$(LINUX_DIR)/veneer-check: $(LINUX_SRC)/veneer-check.c vmx/hypercall_abi.h \
+$(LINUX_DIR)/veneer-check: $(LINUX_SRC)/veneer-check.c vmx/guest/hypercall_abi.h \
 		boot/multiboot2_abi.h $(LINUX_MK)
 	@mkdir -p $(dir $@)
 	@$(if $(LINUX_Q),echo "  CC      $@")

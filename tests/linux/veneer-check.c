@@ -18,7 +18,7 @@
  * A static x86-64 Linux program without libc: the five system calls it
  * needs are made directly, so it runs from the smallest initramfs.
  */
-#include "vmx/hypercall_abi.h"
+#include "vmx/guest/hypercall_abi.h"
 #include "boot/multiboot2_abi.h"
 
 #define SYS_READ        0

@@ -3,7 +3,7 @@
 #include "arch/cpu.h"
 #include "unit.h"
 #include "vmx/cpuid_policy.h"
-#include "vmx/hypercall_abi.h"
+#include "vmx/guest/hypercall_abi.h"
 
 static const struct cpuid_policy_info all_enabled = {
 	.guest_cr4 = CR4_OSXSAVE | CR4_PKE,

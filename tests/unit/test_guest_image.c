@@ -1,9 +1,9 @@
 /* Telling guest kernels apart by their contents. */
-// unit-test-source: vmx/guest_image.c
+// unit-test-source: vmx/guest/image.c
 // unit-test-source: kernel/elf.c
 // unit-test-source: kernel/format.c
 #include "boot/multiboot2_abi.h"
-#include "vmx/guest_image.h"
+#include "vmx/guest/image.h"
 #include "unit.h"
 
 static uint8_t image[40000];

@@ -1,7 +1,7 @@
 /* The guest's memory map: veneer's ranges become reserved, nothing else changes. */
-// unit-test-source: vmx/guest_memory_map.c
+// unit-test-source: vmx/guest/memory_map.c
 // unit-test-source: kernel/ranges.c
-#include "vmx/guest_memory_map.h"
+#include "vmx/guest/memory_map.h"
 #include "unit.h"
 
 #define MiB (1ULL << 20)

@@ -4,14 +4,14 @@
  * the entry formats of the SDM ("32-Bit Paging", "PAE Paging", "4-Level
  * Paging and 5-Level Paging").
  */
-// unit-test-source: vmx/guest_paging.c
+// unit-test-source: vmx/guest/paging.c
 #include <stdbool.h>
 #include <stdlib.h>
 
 #include "arch/cpu.h"
 #include "arch/msr.h"
 #include "unit.h"
-#include "vmx/guest_paging.h"
+#include "vmx/guest/paging.h"
 
 #define MiB             (1ULL << 20)
 #define GiB             (1ULL << 30)

@@ -4,12 +4,12 @@
  * .code16 as the mode says; ".byte" supplies prefixes and encodings as
  * does not choose by itself) and checked with objdump.
  */
-// unit-test-source: vmx/instruction_decode.c
+// unit-test-source: vmx/guest/instruction_decode.c
 #include <stdbool.h>
 #include <stdlib.h>
 
 #include "unit.h"
-#include "vmx/instruction_decode.h"
+#include "vmx/guest/instruction_decode.h"
 
 struct store_case {
 	unsigned mode;                  /* 64, 32 or 16: the code segment's default size */

@@ -11,7 +11,7 @@
 #include "tests/guests/multiboot/multiboot.h"
 #include "tests/guests/runtime/print.h"
 #include "tests/guests/runtime/report.h"
-#include "vmx/hypercall_abi.h"
+#include "vmx/guest/hypercall_abi.h"
 
 /* Far more than a loader needs; a larger total_size is garbage, not read. */
 #define MB2_INFO_SIZE_MAX       0x10000u

@@ -1,5 +1,5 @@
 /*
- * veneer's hypercalls (vmx/hypercall_abi.h) as C functions.  The ABI says
+ * veneer's hypercalls (vmx/guest/hypercall_abi.h) as C functions.  The ABI says
  * registers other than RAX are preserved; the wrappers do not rely on it
  * (RBX, RCX and RDX are declared as changed), so a hypervisor that breaks
  * the promise fails vmcall-registers instead of corrupting the guest.
@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "vmx/hypercall_abi.h"
+#include "vmx/guest/hypercall_abi.h"
 
 /* Basic exit reasons the tests count (SDM Vol. 3C, Appendix C). */
 #define TEST_EXIT_REASON_CPUID  10

@@ -1,5 +1,5 @@
 /*
- * The hypercall interface (vmx/hypercall_abi.h): VMCALL from the guest's
+ * The hypercall interface (vmx/guest/hypercall_abi.h): VMCALL from the guest's
  * kernel with a function number in RAX.  Arguments are checked like any
  * other guest input: a buffer must lie in guest memory, a length within
  * bounds, and the caller must be at CPL 0.
@@ -8,8 +8,8 @@
 #include "kernel/string.h"
 #include "vmx/exit_handlers.h"
 #include "vmx/exit_stats.h"
-#include "vmx/guest.h"
-#include "vmx/hypercall_abi.h"
+#include "vmx/guest/guest.h"
+#include "vmx/guest/hypercall_abi.h"
 #include "vmx/vcpu.h"
 
 static long hypercall_print(struct vcpu *vcpu, uint64_t gpa, uint64_t length)

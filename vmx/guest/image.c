@@ -1,6 +1,6 @@
 #include "boot/multiboot2_abi.h"
 #include "kernel/elf.h"
-#include "vmx/guest_image.h"
+#include "vmx/guest/image.h"
 
 #define LINUX_HEADER_MAGIC_OFFSET       0x202
 #define MULTIBOOT1_SEARCH               8192

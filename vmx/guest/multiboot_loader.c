@@ -14,8 +14,8 @@
 #include "kernel/log.h"
 #include "kernel/string.h"
 #include "kernel/version.h"
-#include "vmx/guest.h"
-#include "vmx/guest_boot.h"
+#include "vmx/guest/guest.h"
+#include "vmx/guest/boot.h"
 
 #define LOADER_NAME             "veneer " VENEER_VERSION
 #define INFO_END                (GUEST_BOOT_DATA + GUEST_BOOT_DATA_SIZE)

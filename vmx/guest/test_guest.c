@@ -11,9 +11,9 @@
 #include "kernel/format.h"
 #include "kernel/log.h"
 #include "kernel/string.h"
-#include "vmx/guest.h"
-#include "vmx/guest_boot.h"
-#include "vmx/test_guest.h"
+#include "vmx/guest/guest.h"
+#include "vmx/guest/boot.h"
+#include "vmx/guest/test_guest.h"
 
 #define BOOT_AREA_START         0x1000ULL
 #define BOOT_AREA_END           0x9000ULL

@@ -16,8 +16,8 @@
 #include "kernel/format.h"
 #include "kernel/log.h"
 #include "kernel/string.h"
-#include "vmx/guest.h"
-#include "vmx/guest_boot.h"
+#include "vmx/guest/guest.h"
+#include "vmx/guest/boot.h"
 
 /* Setup header fields: offsets in the image, and the same in the zero page. */
 #define HDR_SETUP_SECTS         0x1F1

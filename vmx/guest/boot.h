@@ -2,7 +2,7 @@
  * Booting the guest kernel given as a GRUB module: which module, what it
  * is, where its pieces go, and the state its first instruction sees.
  * veneer acts as the guest's boot loader here, by each kernel's own boot
- * protocol (vmx/linux_loader.c, vmx/multiboot_loader.c, vmx/test_guest.c).
+ * protocol (vmx/guest/linux_loader.c, vmx/guest/multiboot_loader.c, vmx/guest/test_guest.c).
  */
 #ifndef VENEER_VMX_GUEST_BOOT_H
 #define VENEER_VMX_GUEST_BOOT_H
@@ -12,8 +12,8 @@
 
 #include "kernel/multiboot2.h"
 #include "kernel/ranges.h"
-#include "vmx/guest_image.h"
-#include "vmx/guest_memory_map.h"
+#include "vmx/guest/image.h"
+#include "vmx/guest/memory_map.h"
 
 struct guest;
 

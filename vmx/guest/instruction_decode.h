@@ -7,7 +7,7 @@
  * When the guest writes a page that EPT maps read-only (the xAPIC page),
  * the EPT violation says which guest-physical address was written, but
  * not what value or how long the instruction was.  veneer fetches the
- * bytes at CS.base + RIP (vmx/guest_paging.h) and decodes them here:
+ * bytes at CS.base + RIP (vmx/guest/paging.h) and decodes them here:
  * length advances RIP, size and source give the value to write.
  *
  * Only the plain stores a kernel uses for a device register are known:

@@ -15,7 +15,7 @@
  */
 #include "arch/cpu.h"
 #include "arch/msr.h"
-#include "vmx/guest_paging.h"
+#include "vmx/guest/paging.h"
 
 #define PAGE_SHIFT      12
 #define PAGE_SIZE       (1ULL << PAGE_SHIFT)

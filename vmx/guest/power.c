@@ -12,8 +12,8 @@
 #include "kernel/acpi_s5.h"
 #include "kernel/log.h"
 #include "kernel/shutdown.h"
-#include "vmx/guest.h"
-#include "vmx/guest_io.h"
+#include "vmx/guest/guest.h"
+#include "vmx/guest/io.h"
 #include "vmx/vcpu.h"
 
 #define PM1_SLP_EN              (1u << 13)

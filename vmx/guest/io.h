@@ -1,6 +1,6 @@
 /*
  * The I/O ports veneer intercepts, each with its handler: everything else
- * belongs to the guest and never exits (the I/O bitmaps, vmx/guest.c).
+ * belongs to the guest and never exits (the I/O bitmaps, vmx/guest/guest.c).
  *   - veneer's UART, when the guest is one of veneer's test guests;
  *   - the ACPI PM1 control registers, to see the guest switch the machine
  *     off (SLP_EN with the S5 sleep type);

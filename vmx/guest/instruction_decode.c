@@ -7,7 +7,7 @@
  * SIB and displacement).  Every read goes through take(), which refuses
  * to go past the bytes available or past 15 bytes.
  */
-#include "vmx/instruction_decode.h"
+#include "vmx/guest/instruction_decode.h"
 
 #define REX_W   0x08    /* 64-bit operand size */
 #define REX_R   0x04    /* extends ModR/M.reg */

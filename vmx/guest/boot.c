@@ -4,9 +4,9 @@
 #include "kernel/log.h"
 #include "kernel/memory.h"
 #include "kernel/string.h"
-#include "vmx/guest.h"
-#include "vmx/guest_boot.h"
-#include "vmx/test_guest.h"
+#include "vmx/guest/guest.h"
+#include "vmx/guest/boot.h"
+#include "vmx/guest/test_guest.h"
 
 #define FAIL(...) do { format(error, error_size, __VA_ARGS__); return false; } while (0)
 

@@ -6,8 +6,8 @@
 #include "kernel/log.h"
 #include "kernel/page_alloc.h"
 #include "kernel/serial.h"
-#include "vmx/guest.h"
-#include "vmx/guest_io.h"
+#include "vmx/guest/guest.h"
+#include "vmx/guest/io.h"
 #include "vmx/io_bitmap.h"
 #include "vmx/msr_policy.h"
 

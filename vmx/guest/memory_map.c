@@ -1,5 +1,5 @@
 #include "kernel/string.h"
-#include "vmx/guest_memory_map.h"
+#include "vmx/guest/memory_map.h"
 
 static bool append(struct guest_memory_map *map, uint64_t base, uint64_t end, uint32_t type)
 {
