@@ -43,11 +43,16 @@ GUEST_RUNTIME_64 := $(GUEST_RUNTIME) $(addprefix $(GUEST_DIR)/runtime/,entry64.S
 GUEST_RUNTIME_32 := $(GUEST_RUNTIME) $(addprefix $(GUEST_DIR)/runtime/,entry32.S \
 	exceptions32.S libgcc32.c)
 
-# The tests run in this order; the destructive ones (which end the guest)
-# come last and run only when named.
-GUEST_TESTS := $(addprefix $(GUEST_DIR)/,runner.c test_boot.c test_cpuid.c \
+# The tests run in this order: the named ones, then any other test_*.c
+# (sorted), then the destructive ones and the attacks of the hostile-guest
+# suite (attack_*.c), which end the guest and run only when named.
+GUEST_TESTS_FIRST := $(addprefix $(GUEST_DIR)/,runner.c test_boot.c test_cpuid.c \
 	test_msr.c test_cr.c test_io.c test_hlt.c test_vmcall.c test_xsetbv.c \
-	test_vmx.c test_cache.c test_insn.c test_destructive.c)
+	test_vmx.c test_cache.c test_insn.c)
+GUEST_TESTS_LAST := $(GUEST_DIR)/test_destructive.c $(sort $(wildcard $(GUEST_DIR)/attack_*.c))
+GUEST_TESTS := $(GUEST_TESTS_FIRST) \
+	$(filter-out $(GUEST_TESTS_FIRST) $(GUEST_TESTS_LAST),$(sort $(wildcard $(GUEST_DIR)/test_*.c))) \
+	$(GUEST_TESTS_LAST)
 
 guest_objects = $(patsubst %,$(GUEST_OUT)/obj$(1)/%.o,$(2))
 
