@@ -5,6 +5,7 @@
 #   make debug      QEMU with its gdb stub, paused, and the symbol file
 #   make test       host unit tests and every emulator scenario
 #   make unit       host unit tests only
+#   make fuzz       every libFuzzer target for FUZZ_SECONDS (or FUZZ_RUNS executions)
 #   make bench      VM-exit round-trip costs, measured in Bochs
 #   make deps       install the Debian packages the build and tests need
 
@@ -33,7 +34,7 @@ UNIT_SOURCES := $(sort $(wildcard tests/unit/*.c)) $(UNIT_KERNEL_SOURCES)
 UNIT_CFLAGS := -std=gnu11 -O1 -g -I. -Itests/unit -DVENEER_HOST_TEST \
 	-Wall -Wextra -Werror -fsanitize=address,undefined -fno-sanitize-recover=all
 
-.PHONY: all iso run debug test unit scenarios scenario-inputs deps clean bench
+.PHONY: all iso run debug test unit scenarios scenario-inputs deps clean bench fuzz fuzz-check fuzz-build
 .DEFAULT_GOAL := all
 
 # The in-guest test programs: build/guests/*.elf.
@@ -111,6 +112,7 @@ bench: all guests
 test: deps
 	$(MAKE) all
 	$(MAKE) unit
+	$(MAKE) fuzz-check
 	$(MAKE) scenarios
 
 deps:
@@ -129,4 +131,35 @@ $(BAD_GUESTS): scripts/make-bad-guests.py $(LINUX_DIR)/vmlinuz $(BUILD)/guests/t
 # Everything the scenarios boot besides veneer itself.
 scenario-inputs: guests linux-guest $(BAD_GUESTS)
 
+# Host fuzzing (tests/fuzz): a libFuzzer target per parser of bytes veneer
+# does not control, built like the unit tests but with clang's fuzzer,
+# AddressSanitizer and UndefinedBehaviorSanitizer.  `make test` runs each
+# briefly (fuzz-check); without clang that says SKIPPED, except under CI.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_RUNS    ?=
+FUZZ_NAMES   := $(patsubst tests/fuzz/%.c,%,$(sort $(wildcard tests/fuzz/fuzz_*.c)))
+FUZZ_CFLAGS  := -std=gnu11 -O1 -g -I. -Itests/fuzz -DVENEER_HOST_TEST -Wall -Wextra -Werror \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+FUZZ_NEED_CC = @if ! command -v $(FUZZ_CC) >/dev/null 2>&1; then \
+	echo "SKIPPED: host fuzzing: $(FUZZ_CC) is not installed (apt-get install clang libclang-rt-14-dev)"; \
+	if [ "$${CI:-}" = true ]; then echo "FAIL: CI=true needs the fuzz targets"; exit 1; fi; exit 0; fi
+
+fuzz-build: $(addprefix $(BUILD)/fuzz/,$(FUZZ_NAMES))
+
+fuzz:
+	$(FUZZ_NEED_CC); $(MAKE) fuzz-build && \
+	tests/fuzz/run.sh $(BUILD) $(if $(FUZZ_RUNS),long $(FUZZ_RUNS),timed $(FUZZ_SECONDS))
+
+fuzz-check:
+	$(FUZZ_NEED_CC); $(MAKE) fuzz-build && tests/fuzz/run.sh $(BUILD) brief
+
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+
+# A fuzz target's kernel sources are its "// fuzz-source:" lines.
+fuzz_sources = $(shell sed -n 's/^\/\/ fuzz-source: //p' tests/fuzz/$(1).c)
+.SECONDEXPANSION:
+$(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h $$(call fuzz_sources,$$*) Makefile
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  FUZZCC  $@")
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $< $(call fuzz_sources,$*) -o $@
