@@ -133,6 +133,11 @@ static const struct name_value sipi_methods[] = {
 	{ 0, 0 },
 };
 
+static const struct name_value smram_policies[] = {
+	{ "lock", SMRAM_LOCK }, { "unchecked", SMRAM_UNCHECKED },
+	{ 0, 0 },
+};
+
 static const struct name_value on_off[] = {
 	{ "on", 1 }, { "off", 0 }, { "yes", 1 }, { "no", 0 }, { "1", 1 }, { "0", 0 },
 	{ 0, 0 },
@@ -181,6 +186,10 @@ static const char *apply_option(struct veneer_config *cfg, const char *name, con
 		if (!value || !lookup(sipi_methods, value, &v))
 			return "expected intercept or wait";
 		cfg->sipi = (enum sipi_method)v;
+	} else if (strcmp(name, "smram") == 0) {
+		if (!value || !lookup(smram_policies, value, &v))
+			return "expected lock or unchecked";
+		cfg->smram = (enum smram_policy)v;
 	} else if (strcmp(name, "guest") == 0) {
 		if (!value || !parse_plain_number(value, &n) || n > 255)
 			return "expected the number of the guest kernel's module (0 is the first)";

@@ -40,6 +40,12 @@ enum sipi_method {
 	SIPI_WAIT,              /* sipi=wait: APs wait in the wait-for-SIPI activity state; the hardware delivers */
 };
 
+/* What veneer does when it cannot close and lock SMRAM (vmx/guest/smram.c). */
+enum smram_policy {
+	SMRAM_LOCK,             /* smram=lock: close and lock it, or refuse to run the guest */
+	SMRAM_UNCHECKED,        /* smram=unchecked: warn and run the guest anyway */
+};
+
 struct veneer_config {
 	enum log_level loglevel;
 	uint16_t serial_port;   /* 0: no serial console */
@@ -49,6 +55,7 @@ struct veneer_config {
 	enum simulation simulate;
 	unsigned max_cpus;      /* 0: every CPU the firmware lists */
 	enum sipi_method sipi;
+	enum smram_policy smram;
 	unsigned guest_module;  /* which GRUB module is the guest kernel; the ones after it are its initrd/modules */
 	uint64_t hv_memory;     /* bytes reserved for the hypervisor's own allocations */
 };

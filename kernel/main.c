@@ -26,6 +26,7 @@
 #include "vmx/guest/guest.h"
 #include "vmx/guest/boot.h"
 #include "vmx/guest/smp.h"
+#include "vmx/guest/smram.h"
 #include "vmx/vcpu.h"
 #include "vmx/vcpu_controls.h"
 #include "vmx/vmx_root.h"
@@ -70,7 +71,7 @@ static enum exit_code run_guest(const struct mb2_module *module)
 			 module ? " '" : "", module ? module->cmdline : "", module ? "'" : "", error);
 		return EXIT_GUEST_FAILED;
 	}
-	if (!guest_init(&guest))
+	if (!smram_secure(config.smram == SMRAM_UNCHECKED) || !guest_init(&guest))
 		return EXIT_GUEST_FAILED;
 	boot_vcpu.guest = &guest;
 	boot_vcpu.entry = guest.entry;

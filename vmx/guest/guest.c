@@ -3,6 +3,7 @@
  * bitmap from the MSR policy, and an I/O bitmap that leaves every port to
  * the guest except the UART veneer logs to.
  */
+#include "arch/pci.h"
 #include "kernel/log.h"
 #include "kernel/page_alloc.h"
 #include "kernel/serial.h"
@@ -24,6 +25,7 @@ bool guest_init(struct guest *guest)
 	uint16_t uart = serial_console_port();
 	if (uart && guest->protect_serial)
 		guest_io_intercept(guest, uart, 8, guest_uart_access);
+	guest_io_intercept(guest, PCI_CONFIG_ADDRESS_PORT, 8, guest_pci_config_access);
 	guest_power_init(guest);
 	return true;
 }

@@ -37,7 +37,7 @@ struct guest_entry {
 	uint16_t real_mode_segment;     /* real mode: CS = this, RIP = offset */
 };
 
-#define GUEST_IO_INTERCEPTS_MAX 8
+#define GUEST_IO_INTERCEPTS_MAX 16
 
 struct vcpu;
 struct io_qualification;

@@ -4,8 +4,12 @@
  *   - veneer's UART, when the guest is one of veneer's test guests;
  *   - the ACPI PM1 control registers, to see the guest switch the machine
  *     off (SLP_EN with the S5 sleep type);
- *   - the reset ports: 0xCF9 (reset control), 0x64 (keyboard controller
- *     command 0xFE) and the FADT's reset register when it is an I/O port.
+ *   - the reset ports: 0xCF9 (reset control), the keyboard controller (0x64
+ *     command 0xFE, 0x60 output port), System Control Port A (0x92, which
+ *     also holds the A20 gate veneer keeps on) and the FADT's reset register
+ *     when it is an I/O port;
+ *   - PCI configuration mechanism #1 (0xCF8-0xCFF), to keep the guest from
+ *     the registers that keep SMRAM closed (vmx/guest/smram.c).
  */
 #ifndef VENEER_VMX_GUEST_IO_H
 #define VENEER_VMX_GUEST_IO_H
@@ -25,6 +29,15 @@ bool guest_io_intercept(struct guest *guest, uint16_t first, uint16_t count, io_
 
 /* Registers the power-off and reset ports of this machine (from the FADT). */
 void guest_power_init(struct guest *guest);
+
+/* A write that covers 0xCF9 outside a configuration cycle: true when it reset the machine (the guest has ended). */
+bool guest_reset_control_write(struct vcpu *vcpu, const struct io_qualification *q, uint32_t value);
+
+/* INIT reached the boot CPU's vCPU: the guest reset the machine (ends it; returns false). */
+bool guest_init_to_boot_cpu(struct vcpu *vcpu);
+
+/* The guest's PCI configuration ports 0xCF8-0xCFF (vmx/guest/pci_config.c). */
+bool guest_pci_config_access(struct vcpu *vcpu, const struct io_qualification *q, uint32_t *value);
 
 /* The guest's UART stand-in (vmx/handle_io.c). */
 bool guest_uart_access(struct vcpu *vcpu, const struct io_qualification *q, uint32_t *value);

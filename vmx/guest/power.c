@@ -2,12 +2,15 @@
  * How a guest ends the machine: ACPI soft-off (SLP_TYP = the S5 type from
  * the DSDT, with SLP_EN, written to PM1a/PM1b control; ACPI 6.5, 4.8.2.1
  * "PM1 Control Registers" and 16.1 "Sleeping States") or a reset (0xCF9,
- * the keyboard controller, or the FADT reset register).  veneer lets every
+ * the keyboard controller, System Control Port A at 0x92, or the FADT reset
+ * register), by an access of any width that carries the reset value to the
+ * port.  veneer lets every
  * other access to those ports through to the hardware, stops the guest on
  * these, and then does itself what the guest asked once it has reported
  * and left VMX operation (kernel/shutdown.c).
  */
 #include "arch/io.h"
+#include "arch/pci.h"
 #include "kernel/acpi.h"
 #include "kernel/acpi_s5.h"
 #include "kernel/log.h"
@@ -21,11 +24,20 @@
 #define PM1_SLP_TYP_MASK        7u
 #define RESET_CONTROL_PORT      0xCF9
 #define RESET_CONTROL_RST_CPU   (1u << 2)
+#define KBC_DATA_PORT           0x60
 #define KBC_COMMAND_PORT        0x64
-#define KBC_PULSE_RESET         0xFE
+#define KBC_WRITE_OUTPUT_PORT   0xD1    /* the next data byte is the output port */
+#define KBC_DISABLE_A20         0xDD    /* some controllers (and Bochs): A20 off */
+#define KBC_PULSE_OUTPUT        0xF0    /* 0xF0-0xFF: pulse the output lines whose bits are 0 */
+#define KBC_OUTPUT_RESET_HIGH   (1u << 0)       /* output port bit 0: the CPU reset line, active low */
+#define KBC_OUTPUT_A20          (1u << 1)
+#define PORT_A                  0x92    /* System Control Port A */
+#define PORT_A_FAST_RESET       (1u << 0)
+#define PORT_A_A20              (1u << 1)
 
 static bool s5_known;
 static uint8_t s5_sleep_type;
+static bool kbc_output_port_next;       /* the guest wrote 0xD1 to 0x64: its next 0x60 byte is the output port */
 
 static uint32_t port_in(uint16_t port, unsigned size)
 {
@@ -40,6 +52,26 @@ static void port_out(uint16_t port, unsigned size, uint32_t value)
 		outw(port, (uint16_t)value);
 	else
 		outl(port, value);
+}
+
+/*
+ * The byte an access carries for one port, whatever its width: a word
+ * written at 0x63 puts its high byte on 0x64, a dword at 0xCF8 that is not
+ * a configuration cycle puts its second byte on 0xCF9.
+ */
+static bool byte_for_port(const struct io_qualification *q, uint32_t value, uint16_t port, uint8_t *byte)
+{
+	if (port < q->port || port >= q->port + q->size)
+		return false;
+	*byte = (uint8_t)(value >> (8 * (port - q->port)));
+	return true;
+}
+
+static uint32_t set_byte_for_port(const struct io_qualification *q, uint32_t value, uint16_t port, uint8_t byte)
+{
+	unsigned shift = 8 * (port - q->port);
+
+	return (value & ~(0xFFu << shift)) | (uint32_t)byte << shift;
 }
 
 static bool end_guest(struct vcpu *vcpu, enum guest_end end)
@@ -73,28 +105,120 @@ static bool pm1_control(struct vcpu *vcpu, const struct io_qualification *q, uin
 	return end_guest(vcpu, GUEST_END_POWER_OFF);
 }
 
-static bool reset_control(struct vcpu *vcpu, const struct io_qualification *q, uint32_t *value)
+static bool reset(struct vcpu *vcpu, const char *how, uint16_t port)
 {
-	bool reset = !q->in && q->size == 1 &&
-		     ((q->port == RESET_CONTROL_PORT && (*value & RESET_CONTROL_RST_CPU)) ||
-		      (q->port == KBC_COMMAND_PORT && (uint8_t)*value == KBC_PULSE_RESET));
-	if (!reset)
-		return forward(q, value);
-	pr_info("guest: reset the machine (port %#x)", q->port);
+	pr_info("guest: reset the machine (%s, port %#x)", how, port);
 	shutdown_set_machine_action(MACHINE_RESET, 0, 0);
 	return end_guest(vcpu, GUEST_END_RESET);
+}
+
+/*
+ * INIT to the boot CPU: the BSP does not wait for a SIPI after INIT, it
+ * starts over at the reset vector (SDM Vol. 3A, "Multiple-Processor
+ * Management", BSP and AP after INIT), i.e. into the firmware, which
+ * veneer has taken the machine from.  So it ends the guest as a reset.
+ */
+bool guest_init_to_boot_cpu(struct vcpu *vcpu)
+{
+	pr_info("guest: INIT to the boot CPU: a reset of the machine");
+	shutdown_set_machine_action(MACHINE_RESET, 0, 0);
+	return end_guest(vcpu, GUEST_END_RESET);
+}
+
+bool guest_reset_control_write(struct vcpu *vcpu, const struct io_qualification *q, uint32_t value)
+{
+	const struct acpi_info *acpi = acpi_get();
+	uint8_t byte;
+
+	if (!byte_for_port(q, value, RESET_CONTROL_PORT, &byte))
+		return false;
+	if (byte & RESET_CONTROL_RST_CPU) {
+		reset(vcpu, "reset control register", RESET_CONTROL_PORT);
+		return true;
+	}
+	if (acpi && acpi->have_fadt && acpi->fadt.have_reset_reg &&
+	    acpi->fadt.reset_reg.space_id == ACPI_GAS_SYSTEM_IO &&
+	    acpi->fadt.reset_reg.address == RESET_CONTROL_PORT && byte == acpi->fadt.reset_value) {
+		reset(vcpu, "ACPI reset register", RESET_CONTROL_PORT);
+		return true;
+	}
+	return false;
+}
+
+/*
+ * The keyboard controller resets the CPU on command 0xFE (and, on real
+ * controllers, on any 0xF0-0xFE pulse with bit 0 clear) and when the guest
+ * writes its output port (command 0xD1, then a data byte) with bit 0 low.
+ * Its other way to the A20 gate, output port bit 1 and Bochs's command
+ * 0xDD, is kept on (see system_control_port_a).
+ */
+static bool kbc_command(struct vcpu *vcpu, const struct io_qualification *q, uint32_t *value)
+{
+	uint8_t command;
+
+	if (q->in || !byte_for_port(q, *value, KBC_COMMAND_PORT, &command))
+		return forward(q, value);
+	kbc_output_port_next = command == KBC_WRITE_OUTPUT_PORT;
+	if ((command & KBC_PULSE_OUTPUT) == KBC_PULSE_OUTPUT && !(command & KBC_OUTPUT_RESET_HIGH))
+		return reset(vcpu, "keyboard controller pulse", KBC_COMMAND_PORT);
+	if (command == KBC_DISABLE_A20) {
+		pr_info("guest: ignored the keyboard controller's A20-off command: A20 stays enabled");
+		return true;
+	}
+	return forward(q, value);
+}
+
+static bool kbc_data(struct vcpu *vcpu, const struct io_qualification *q, uint32_t *value)
+{
+	uint8_t output;
+
+	if (q->in || !kbc_output_port_next || !byte_for_port(q, *value, KBC_DATA_PORT, &output))
+		return forward(q, value);
+	kbc_output_port_next = false;
+	if (!(output & KBC_OUTPUT_RESET_HIGH))
+		return reset(vcpu, "keyboard controller output port", KBC_DATA_PORT);
+	uint32_t written = set_byte_for_port(q, *value, KBC_DATA_PORT, (uint8_t)(output | KBC_OUTPUT_A20));
+	return forward(q, &written);
+}
+
+/*
+ * System Control Port A: bit 0 written as 1 resets the CPU ("fast reset"),
+ * bit 1 is the A20 gate.  veneer keeps A20 enabled.  On the hardware
+ * veneer targets A20M# no longer matters: VMXON blocks and disables A20M
+ * for as long as the CPU is in VMX operation (SDM Vol. 3C, VMXON, "block
+ * and disable A20M"; VMXOFF re-enables it), so masking address bit 20 is
+ * not something a guest can ask of the CPU.  Emulators may still apply
+ * their A20 mask to every physical address, after EPT — Bochs does, which
+ * let guest RAM above 1 MiB alias veneer's memory — so the gate stays on:
+ * a write of bit 1 = 0 leaves it set, and reads report it set, which is
+ * what the guest would see of a machine whose A20 cannot be turned off.
+ */
+static bool system_control_port_a(struct vcpu *vcpu, const struct io_qualification *q, uint32_t *value)
+{
+	uint8_t byte;
+
+	if (!byte_for_port(q, q->in ? 0 : *value, PORT_A, &byte))
+		return forward(q, value);
+	if (q->in) {
+		forward(q, value);
+		byte_for_port(q, *value, PORT_A, &byte);
+		*value = set_byte_for_port(q, *value, PORT_A, (uint8_t)(byte | PORT_A_A20));
+		return true;
+	}
+	if (byte & PORT_A_FAST_RESET)
+		return reset(vcpu, "fast reset through System Control Port A", PORT_A);
+	uint32_t written = set_byte_for_port(q, *value, PORT_A, (uint8_t)(byte | PORT_A_A20));
+	return forward(q, &written);
 }
 
 static bool fadt_reset_register(struct vcpu *vcpu, const struct io_qualification *q, uint32_t *value)
 {
 	const struct acpi_info *acpi = acpi_get();
+	uint8_t byte;
 
-	if (!q->in && q->size == 1 && q->port == acpi->fadt.reset_reg.address &&
-	    (uint8_t)*value == acpi->fadt.reset_value) {
-		pr_info("guest: reset the machine (ACPI reset register, port %#x)", q->port);
-		shutdown_set_machine_action(MACHINE_RESET, 0, 0);
-		return end_guest(vcpu, GUEST_END_RESET);
-	}
+	if (!q->in && byte_for_port(q, *value, (uint16_t)acpi->fadt.reset_reg.address, &byte) &&
+	    byte == acpi->fadt.reset_value)
+		return reset(vcpu, "ACPI reset register", (uint16_t)acpi->fadt.reset_reg.address);
 	return forward(q, value);
 }
 
@@ -110,8 +234,10 @@ void guest_power_init(struct guest *guest)
 {
 	const struct acpi_info *acpi = acpi_get();
 
-	guest_io_intercept(guest, RESET_CONTROL_PORT, 1, reset_control);
-	guest_io_intercept(guest, KBC_COMMAND_PORT, 1, reset_control);
+	/* 0xCF9 belongs to the PCI configuration ports' handler (vmx/guest/pci_config.c), which asks us. */
+	guest_io_intercept(guest, KBC_DATA_PORT, 1, kbc_data);
+	guest_io_intercept(guest, KBC_COMMAND_PORT, 1, kbc_command);
+	guest_io_intercept(guest, PORT_A, 1, system_control_port_a);
 	if (!acpi || !acpi->have_fadt) {
 		pr_warn("guest: no FADT: veneer cannot see an ACPI power-off; only a halt or reset ends the guest");
 		return;
@@ -120,7 +246,7 @@ void guest_power_init(struct guest *guest)
 	intercept_pm1(guest, &fadt->pm1a_cnt, fadt->pm1a_cnt_port, fadt->pm1_cnt_len);
 	intercept_pm1(guest, &fadt->pm1b_cnt, fadt->pm1b_cnt_port, fadt->pm1_cnt_len);
 	if (fadt->have_reset_reg && fadt->reset_reg.space_id == ACPI_GAS_SYSTEM_IO &&
-	    fadt->reset_reg.address != RESET_CONTROL_PORT)
+	    (fadt->reset_reg.address < PCI_CONFIG_ADDRESS_PORT || fadt->reset_reg.address > PCI_CONFIG_DATA_PORT + 3))
 		guest_io_intercept(guest, (uint16_t)fadt->reset_reg.address, 1, fadt_reset_register);
 
 	/* The DSDT is mapped (identity): its body after the 36-byte header is AML. */

@@ -10,6 +10,7 @@
 #include "kernel/string.h"
 #include "vmx/ept.h"
 #include "vmx/guest/guest.h"
+#include "vmx/guest/io.h"
 #include "vmx/guest/paging.h"
 #include "vmx/guest/smp.h"
 #include "vmx/guest/instruction_decode.h"
@@ -102,6 +103,8 @@ static void ap_guest_wait_for_sipi(void)
 bool handle_init_signal(struct vcpu *vcpu)
 {
 	/* INIT resets the CPU and leaves it waiting for a SIPI (SDM Vol. 3C, "INIT Signals"). */
+	if (vcpu->cpu_id == 0)
+		return guest_init_to_boot_cpu(vcpu);
 	load_init_state(vcpu, 0, GUEST_ACTIVITY_WAIT_FOR_SIPI);
 	return true;
 }
