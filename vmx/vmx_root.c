@@ -245,6 +245,13 @@ failed:
 	__atomic_fetch_add(&failed_cpus, 1, __ATOMIC_SEQ_CST);
 }
 
+static volatile bool init_latched[MAX_CPUS];
+
+void vmx_note_latched_init(void)
+{
+	init_latched[this_cpu_id()] = true;
+}
+
 void vmx_disable_this_cpu(void)
 {
 	struct percpu *cpu = this_cpu();
@@ -252,6 +259,12 @@ void vmx_disable_this_cpu(void)
 
 	if (!cpu->in_vmx_root)
 		return;
+	if (init_latched[cpu->cpu_id]) {
+		/* INIT is blocked in VMX root operation and VMXOFF unblocks it (SDM Vol. 3C, VMXOFF). */
+		pr_info("vmx: CPU %u stays in VMX root operation: the guest's INIT is held, and leaving would deliver "
+			"it, restarting the CPU in the firmware", cpu->cpu_id);
+		return;
+	}
 	struct vmx_result r = vmxoff();
 	if (!vmx_succeeded(r)) {
 		pr_error("vmx: VMXOFF failed: %s", vmx_result_describe(r, why, sizeof(why)));

@@ -24,6 +24,8 @@ void vmx_simulate_firmware_lock(void);
 void vmx_enable_this_cpu(void);
 /* Leaves it again (VMXOFF), if the calling CPU is in it. */
 void vmx_disable_this_cpu(void);
+/* An INIT signal reached this CPU and may still be pending: vmx_disable_this_cpu must not VMXOFF (it would deliver it). */
+void vmx_note_latched_init(void);
 
 /* The capabilities read on the boot CPU. */
 const struct vmx_capabilities *vmx_caps(void);

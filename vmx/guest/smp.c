@@ -103,6 +103,7 @@ static void ap_guest_wait_for_sipi(void)
 bool handle_init_signal(struct vcpu *vcpu)
 {
 	/* INIT resets the CPU and leaves it waiting for a SIPI (SDM Vol. 3C, "INIT Signals"). */
+	vmx_note_latched_init();
 	if (vcpu->cpu_id == 0)
 		return guest_init_to_boot_cpu(vcpu);
 	load_init_state(vcpu, 0, GUEST_ACTIVITY_WAIT_FOR_SIPI);
@@ -174,7 +175,9 @@ static bool emulate_icr(uint32_t low, uint32_t destination)
 	struct percpu *self = this_cpu();
 	for (unsigned id = 0; id < MAX_CPUS; id++) {
 		struct percpu *cpu = percpu_of(id);
-		if (!cpu || !cpu->online || !cpu->guest_vcpu)
+		/* The boot CPU has no guest_vcpu; while it runs the guest, cpu->vcpu is its vCPU (an INIT to it is a reset). */
+		struct vcpu *target = cpu && cpu->guest_vcpu ? cpu->guest_vcpu : cpu && cpu->cpu_id == 0 ? cpu->vcpu : NULL;
+		if (!cpu || !cpu->online || !target)
 			continue;
 		bool hit;
 		switch (ICR_SHORTHAND(low)) {
@@ -190,7 +193,7 @@ static bool emulate_icr(uint32_t low, uint32_t destination)
 			break;
 		}
 		if (hit)
-			deliver(cpu->guest_vcpu, cpu, mode, low & 0xFF);
+			deliver(target, cpu, mode, low & 0xFF);
 	}
 	return true;
 }
