@@ -183,7 +183,7 @@ int ept_build(struct ept *ept, const struct range_set *guest_ram, const struct r
 	      uint64_t limit, const struct mtrr_state *mtrr, const struct ept_config *cfg,
 	      const struct ept_allocator *alloc)
 {
-	*ept = (struct ept){ .alloc = *alloc };
+	*ept = (struct ept){ .alloc = *alloc, .config = *cfg };
 
 	limit = align_up(limit, PAGE_SIZE_4K);
 	if (limit > EPT_ADDRESS_LIMIT)
@@ -313,13 +313,20 @@ static int split_large_page(struct ept *ept, uint64_t *entry, unsigned level)
 	return EPT_OK;
 }
 
-int ept_map_page(struct ept *ept, uint64_t gpa, uint64_t hpa, uint64_t flags)
+/*
+ * Maps the naturally aligned block of level (0: 4 KiB, 1: 2 MiB, 2: 1 GiB)
+ * at gpa to hpa with flags, adding tables where EPT has a hole and
+ * splitting a larger page on the way.  Whatever the leaf replaces below
+ * it (a table) is not given back: the caller maps only holes or pages.
+ */
+static int map_leaf(struct ept *ept, uint64_t gpa, uint64_t hpa, unsigned leaf_level, uint64_t flags)
 {
 	uint64_t *table = ept->pml4;
+	uint64_t size = 1ULL << level_shift(leaf_level);
 
-	if (gpa >= EPT_ADDRESS_LIMIT || (gpa & 0xFFF) || (hpa & 0xFFF))
+	if (gpa >= EPT_ADDRESS_LIMIT || (gpa & (size - 1)) || (hpa & (size - 1)))
 		return EPT_BAD_LIMIT;
-	for (unsigned level = EPT_LEVELS - 1; level > 0; level--) {
+	for (unsigned level = EPT_LEVELS - 1; level > leaf_level; level--) {
 		uint64_t *entry = &table[(gpa >> level_shift(level)) & (EPT_ENTRIES - 1)];
 		if (*entry & EPT_LARGE_PAGE) {
 			int err = split_large_page(ept, entry, level);
@@ -334,11 +341,53 @@ int ept_map_page(struct ept *ept, uint64_t gpa, uint64_t hpa, uint64_t flags)
 		}
 		table = ept->alloc.phys_to_virt(ept->alloc.ctx, *entry & EPT_ADDRESS_MASK);
 	}
-	uint64_t *leaf = &table[(gpa >> 12) & (EPT_ENTRIES - 1)];
+	uint64_t *leaf = &table[(gpa >> level_shift(leaf_level)) & (EPT_ENTRIES - 1)];
 	if (!(*leaf & EPT_RWX)) {
-		ept->leaves[EPT_PAGE_4K]++;
-		ept->mapped_bytes += PAGE_SIZE_4K;
+		ept->leaves[leaf_level]++;
+		ept->mapped_bytes += size;
+		ept->bytes_by_type[(flags & EPT_MEMORY_TYPE_MASK) >> EPT_MEMORY_TYPE_SHIFT] += size;
 	}
-	*leaf = (hpa & EPT_ADDRESS_MASK) | flags;
+	*leaf = (hpa & EPT_ADDRESS_MASK) | flags | (leaf_level > 0 ? EPT_LARGE_PAGE : 0);
 	return EPT_OK;
+}
+
+int ept_map_page(struct ept *ept, uint64_t gpa, uint64_t hpa, uint64_t flags)
+{
+	return map_leaf(ept, gpa, hpa, 0, flags);
+}
+
+/* The entry at level on gpa's walk; NULL when a table above it is missing or a larger page maps gpa. */
+static uint64_t *entry_on_walk(const struct ept *ept, uint64_t gpa, unsigned target)
+{
+	uint64_t *table = ept->pml4;
+
+	for (unsigned level = EPT_LEVELS - 1; ; level--) {
+		uint64_t *entry = &table[(gpa >> level_shift(level)) & (EPT_ENTRIES - 1)];
+		if (level == target)
+			return entry;
+		if (!(*entry & EPT_RWX) || (*entry & EPT_LARGE_PAGE))
+			return NULL;
+		table = ept->alloc.phys_to_virt(ept->alloc.ctx, *entry & EPT_ADDRESS_MASK);
+	}
+}
+
+int ept_map_identity_block(struct ept *ept, uint64_t gpa, uint64_t floor, uint64_t flags, uint64_t *mapped)
+{
+	for (unsigned level = EPT_PAGE_1G + 1; level-- > 0;) {
+		uint64_t size = 1ULL << level_shift(level);
+		uint64_t block = gpa & ~(size - 1);
+		const uint64_t *entry;
+
+		if (!leaf_allowed(&ept->config, level) || block < floor)
+			continue;
+		/* A table already there holds other mappings: go down into it. */
+		entry = entry_on_walk(ept, gpa, level);
+		if (entry && (*entry & EPT_RWX))
+			continue;
+		int err = map_leaf(ept, block, block, level, flags);
+		if (err == EPT_OK && mapped)
+			*mapped = size;
+		return err;
+	}
+	return EPT_BAD_LIMIT;
 }

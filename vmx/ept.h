@@ -83,7 +83,8 @@ struct ept {
 	unsigned leaves[EPT_PAGE_SIZES];
 	uint64_t mapped_bytes;
 	uint64_t bytes_by_type[8];      /* mapped bytes per EPT memory type */
-	struct ept_allocator alloc;     /* kept for ept_walk() */
+	struct ept_allocator alloc;     /* kept for ept_walk() and later mappings */
+	struct ept_config config;       /* kept for later mappings */
 };
 
 enum ept_error {
@@ -156,7 +157,22 @@ size_t ept_describe(const struct ept *ept, char *buf, size_t len);
  */
 int ept_map_page(struct ept *ept, uint64_t gpa, uint64_t hpa, uint64_t flags);
 
+/*
+ * Maps gpa to itself with the largest leaf the CPU allows (1 GiB, 2 MiB,
+ * 4 KiB) whose naturally aligned block starts at or above floor and is a
+ * hole in EPT; *mapped (may be NULL) gets the leaf's size.  For device
+ * memory above RAM, where nothing is hidden: one table page maps 512 GiB.
+ */
+int ept_map_identity_block(struct ept *ept, uint64_t gpa, uint64_t floor, uint64_t flags, uint64_t *mapped);
+
 int ept_build_for_guest(struct ept *ept);
+
+/*
+ * After ept_build_for_guest, tables come from a fixed budget set aside
+ * then (256 KiB); an ept_map_* that needs more fails with EPT_NO_MEMORY.
+ */
+#define EPT_ON_DEMAND_TABLE_BUDGET      64
+unsigned ept_on_demand_tables_left(void);
 bool ept_invalidate_context(uint64_t eptp);
 
 #endif

@@ -22,6 +22,30 @@ static void *pool_alloc_page(void *ctx)
 	return alloc_pages(1);  /* zeroed; ends the run with a message if the pool is empty */
 }
 
+/*
+ * Tables added after the build, while the guest runs (device memory above
+ * RAM, the all-ones page over veneer's memory, the write-protected APIC
+ * page), come from a budget set aside at build time, never from the pool:
+ * whatever the guest touches, it cannot make veneer run out of memory.
+ * When the budget is spent, the mapping fails and its caller stops the
+ * guest with a message (vmx/handle_fatal.c).
+ */
+static uint8_t *budget_pages;
+static unsigned budget_used;
+
+static void *budget_alloc_page(void *ctx)
+{
+	(void)ctx;
+	if (budget_used == EPT_ON_DEMAND_TABLE_BUDGET)
+		return NULL;
+	return budget_pages + (size_t)4096 * budget_used++;     /* zeroed by alloc_pages */
+}
+
+unsigned ept_on_demand_tables_left(void)
+{
+	return EPT_ON_DEMAND_TABLE_BUDGET - budget_used;
+}
+
 static uint64_t pool_virt_to_phys(void *ctx, void *page)
 {
 	(void)ctx;
@@ -132,6 +156,9 @@ int ept_build_for_guest(struct ept *ept)
 		return err;
 	}
 	check_hidden_ranges_unmapped(ept, hidden);
+	budget_pages = alloc_pages(EPT_ON_DEMAND_TABLE_BUDGET);
+	budget_used = 0;
+	ept->alloc.alloc_page = budget_alloc_page;
 
 	char summary[200];
 	ept_describe(ept, summary, sizeof(summary));

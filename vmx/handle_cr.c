@@ -18,6 +18,7 @@
 #include "arch/msr.h"
 #include "vmx/exit_handlers.h"
 #include "vmx/exit_qualification.h"
+#include "vmx/guest/memory.h"
 #include "vmx/vcpu.h"
 #include "vmx/vcpu_controls.h"
 #include "vmx/vmcs.h"
@@ -44,15 +45,25 @@ static bool in_ia32e_mode(void)
 	return vmcs_read64(GUEST_IA32_EFER) & EFER_LMA;
 }
 
-/* PAE paging without IA-32e mode uses four PDPTEs the CPU caches; an emulated switch must load them (SDM Vol. 3C, "Loading Guest Control Registers..."). */
-static void load_pdptes(void)
+/*
+ * PAE paging without IA-32e mode uses four PDPTEs the CPU caches; an
+ * emulated switch must load them (SDM Vol. 3C, "Loading Guest Control
+ * Registers...").  They are read through the guest-memory accessor before
+ * anything changes: a table veneer cannot read for the guest makes the
+ * MOV raise #GP and leave the control registers as they were, as the CPU
+ * does for PDPTEs it cannot use (SDM Vol. 3A, "PDPTE Registers").
+ */
+static bool read_pdptes(const struct guest *guest, uint64_t cr3, uint64_t pdpte[4])
 {
-	const uint64_t *pdpt = (const uint64_t *)(uintptr_t)(vmcs_readn(GUEST_CR3) & CR3_PAE_PDPT_MASK);
+	return guest_memory_read(guest, cr3 & CR3_PAE_PDPT_MASK, pdpte, 4 * sizeof(uint64_t)) == GUEST_MEMORY_OK;
+}
 
-	vmcs_write64(GUEST_PDPTE0, pdpt[0]);
-	vmcs_write64(GUEST_PDPTE1, pdpt[1]);
-	vmcs_write64(GUEST_PDPTE2, pdpt[2]);
-	vmcs_write64(GUEST_PDPTE3, pdpt[3]);
+static void store_pdptes(const uint64_t pdpte[4])
+{
+	vmcs_write64(GUEST_PDPTE0, pdpte[0]);
+	vmcs_write64(GUEST_PDPTE1, pdpte[1]);
+	vmcs_write64(GUEST_PDPTE2, pdpte[2]);
+	vmcs_write64(GUEST_PDPTE3, pdpte[3]);
 }
 
 static bool pae_paging(uint64_t cr0, uint64_t cr4)
@@ -61,7 +72,7 @@ static bool pae_paging(uint64_t cr0, uint64_t cr4)
 }
 
 /* Returns false when the write must raise #GP. */
-static bool emulate_cr0_write(uint64_t value)
+static bool emulate_cr0_write(const struct guest *guest, uint64_t value)
 {
 	uint64_t old = vcpu_guest_cr0();
 	uint64_t cr4 = vcpu_guest_cr4();
@@ -73,6 +84,11 @@ static bool emulate_cr0_write(uint64_t value)
 
 	bool paging_on = (value & CR0_PG) && !(old & CR0_PG);
 	bool paging_off = !(value & CR0_PG) && (old & CR0_PG);
+	/* Paging on without EFER.LME: PAE paging when CR4.PAE (with LME, IA-32e mode needs no PDPTEs). */
+	bool loads_pdptes = paging_on && (cr4 & CR4_PAE) && !(efer & EFER_LME);
+	uint64_t pdpte[4];
+	if (loads_pdptes && !read_pdptes(guest, vmcs_readn(GUEST_CR3), pdpte))
+		return false;
 	if (paging_on && (efer & EFER_LME)) {
 		if (!(cr4 & CR4_PAE))
 			return false;
@@ -87,12 +103,12 @@ static bool emulate_cr0_write(uint64_t value)
 	}
 	vmcs_writen(CR0_READ_SHADOW, value);
 	vmcs_writen(GUEST_CR0, vcpu_real_cr0(value));
-	if (paging_on && pae_paging(value, cr4))
-		load_pdptes();
+	if (loads_pdptes)
+		store_pdptes(pdpte);
 	return true;
 }
 
-static bool emulate_cr4_write(uint64_t value)
+static bool emulate_cr4_write(const struct guest *guest, uint64_t value)
 {
 	const struct vcpu_controls *c = vcpu_controls();
 	uint64_t old = vcpu_guest_cr4();
@@ -105,10 +121,14 @@ static bool emulate_cr4_write(uint64_t value)
 		return false;
 	if ((value & CR4_PCIDE) && !(old & CR4_PCIDE) && (!in_ia32e_mode() || (vmcs_readn(GUEST_CR3) & 0xFFF)))
 		return false;
+	bool loads_pdptes = ((value ^ old) & CR4_PAE) && pae_paging(cr0, value);
+	uint64_t pdpte[4];
+	if (loads_pdptes && !read_pdptes(guest, vmcs_readn(GUEST_CR3), pdpte))
+		return false;
 	vmcs_writen(CR4_READ_SHADOW, value);
 	vmcs_writen(GUEST_CR4, vcpu_real_cr4(value));
-	if ((value ^ old) & CR4_PAE && pae_paging(cr0, value))
-		load_pdptes();
+	if (loads_pdptes)
+		store_pdptes(pdpte);
 	return true;
 }
 
@@ -121,13 +141,18 @@ bool handle_cr_access(struct vcpu *vcpu)
 	case CR_ACCESS_MOV_TO_CR: {
 		uint64_t value = read_gpr(vcpu, q.gpr);
 		if (q.cr == 0)
-			ok = emulate_cr0_write(value);
+			ok = emulate_cr0_write(vcpu->guest, value);
 		else if (q.cr == 4)
-			ok = emulate_cr4_write(value);
+			ok = emulate_cr4_write(vcpu->guest, value);
 		else if (q.cr == 3) {
-			vmcs_writen(GUEST_CR3, value);
-			if (pae_paging(vcpu_guest_cr0(), vcpu_guest_cr4()))
-				load_pdptes();
+			uint64_t pdpte[4];
+			bool loads_pdptes = pae_paging(vcpu_guest_cr0(), vcpu_guest_cr4());
+			ok = !loads_pdptes || read_pdptes(vcpu->guest, value, pdpte);
+			if (ok) {
+				vmcs_writen(GUEST_CR3, value);
+				if (loads_pdptes)
+					store_pdptes(pdpte);
+			}
 		} else {
 			ok = false;
 		}
@@ -149,7 +174,7 @@ bool handle_cr_access(struct vcpu *vcpu)
 		/* LMSW loads CR0 bits 3:0 but can set PE, never clear it (SDM Vol. 2A, LMSW). */
 		uint64_t cr0 = vcpu_guest_cr0();
 		uint64_t value = (cr0 & ~0xEULL) | (q.lmsw_source & 0xF) | (cr0 & CR0_PE);
-		ok = emulate_cr0_write(value);
+		ok = emulate_cr0_write(vcpu->guest, value);
 		break;
 	}
 	}

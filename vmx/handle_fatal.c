@@ -12,6 +12,7 @@
 #include "kernel/string.h"
 #include "vmx/ept.h"
 #include "vmx/guest/guest.h"
+#include "vmx/guest/memory.h"
 #include "vmx/guest/smp.h"
 #include "vmx/exit_handlers.h"
 #include "vmx/exit_qualification.h"
@@ -24,9 +25,6 @@ bool handle_triple_fault(struct vcpu *vcpu)
 	return false;
 }
 
-/* One page of all ones: what a read of veneer's memory returns, like a read where no memory answers. */
-static void *absent_memory_page;
-
 /*
  * A read of veneer's memory: report it, and let the guest read all ones
  * there from now on, as a bus reads where nothing answers, so the guest
@@ -37,15 +35,15 @@ static bool answer_read_of_hidden_memory(struct vcpu *vcpu, uint64_t gpa)
 {
 	uint64_t page = gpa & ~0xFFFULL;
 
-	if (!absent_memory_page) {
-		absent_memory_page = alloc_pages(1);
-		memset(absent_memory_page, 0xFF, 4096);
-	}
 	pr_warn("vcpu: guest read veneer's memory at %#llx (rip %#llx); it reads as all ones",
 		(unsigned long long)gpa, (unsigned long long)vmcs_readn(GUEST_RIP));
-	if (ept_map_page(&vcpu->guest->ept, page, (uint64_t)(uintptr_t)absent_memory_page,
-			 EPT_READ | ((uint64_t)MTRR_TYPE_WB << EPT_MEMORY_TYPE_SHIFT)) != EPT_OK)
+	if (ept_map_page(&vcpu->guest->ept, page, guest_all_ones_page(),
+			 EPT_READ | ((uint64_t)MTRR_TYPE_WB << EPT_MEMORY_TYPE_SHIFT)) != EPT_OK) {
+		pr_error("vcpu: cannot map the all-ones page at %#llx: the budget of %u EPT table pages for "
+			 "mappings made while the guest runs is spent", (unsigned long long)page,
+			 EPT_ON_DEMAND_TABLE_BUDGET);
 		return false;
+	}
 	ept_invalidate_context(vcpu->guest->ept.eptp);
 	vcpu_reinject_interrupted_event(vcpu);
 	return true;
@@ -53,16 +51,33 @@ static bool answer_read_of_hidden_memory(struct vcpu *vcpu, uint64_t gpa)
 
 /*
  * Device memory above the identity map's limit (a 64-bit PCI BAR, say) is
- * the guest's too: map the page uncached when the guest first touches it.
+ * the guest's too: map it uncached, identity, when the guest first touches
+ * it, with the largest page EPT allows (1 GiB where the CPU has it, so the
+ * whole physical address space costs a few table pages).  The tables come
+ * from a fixed budget (vmx/ept_kernel.c); when it is spent the guest is
+ * stopped with a message, and veneer carries on.
  */
 static bool map_device_memory(struct vcpu *vcpu, uint64_t gpa)
 {
-	uint64_t page = gpa & ~0xFFFULL;
+	unsigned tables_before = ept_on_demand_tables_left();
+	uint64_t floor = align_up(memory_map_limit(), 1ULL << 30);
+	uint64_t size = 0;
+	int err = ept_map_identity_block(&vcpu->guest->ept, gpa, floor,
+					 EPT_RWX | ((uint64_t)MTRR_TYPE_UC << EPT_MEMORY_TYPE_SHIFT), &size);
 
-	if (ept_map_page(&vcpu->guest->ept, page, page,
-			 EPT_RWX | ((uint64_t)MTRR_TYPE_UC << EPT_MEMORY_TYPE_SHIFT)) != EPT_OK)
+	if (err == EPT_NO_MEMORY) {
+		pr_error("vcpu: the guest touched device memory at %#llx, but the budget of %u EPT table pages for "
+			 "mappings made while the guest runs is spent", (unsigned long long)gpa,
+			 EPT_ON_DEMAND_TABLE_BUDGET);
+		vcpu_stop(vcpu, GUEST_END_EPT_VIOLATION, "too much device memory mapped on demand");
 		return false;
-	pr_debug("vcpu: mapped device memory at %#llx for the guest", (unsigned long long)page);
+	}
+	if (err != EPT_OK)
+		return false;
+	if (ept_on_demand_tables_left() != tables_before)
+		pr_info("vcpu: mapped device memory at %#llx (%llu KiB pages) for the guest; %u of %u EPT table pages "
+			"left for such mappings", (unsigned long long)(gpa & ~(size - 1)),
+			(unsigned long long)(size >> 10), ept_on_demand_tables_left(), EPT_ON_DEMAND_TABLE_BUDGET);
 	ept_invalidate_context(vcpu->guest->ept.eptp);
 	vcpu_reinject_interrupted_event(vcpu);
 	return true;
@@ -80,8 +95,12 @@ bool handle_ept_violation(struct vcpu *vcpu)
 		return true;
 	if (guest_apic_page && (gpa & ~0xFFFULL) == guest_apic_page && q.write)
 		return guest_apic_page_write(vcpu, gpa);
-	if (!hidden && !q.readable && gpa >= memory_map_limit() && map_device_memory(vcpu, gpa))
-		return true;
+	if (!hidden && !q.readable && gpa >= memory_map_limit()) {
+		if (map_device_memory(vcpu, gpa))
+			return true;
+		if (vcpu->state == VCPU_STOPPED)
+			return false;
+	}
 
 	ept_violation_describe(qualification, what, sizeof(what));
 	pr_error("vcpu: EPT violation at guest-physical address %#llx: %s (qualification %#llx)",

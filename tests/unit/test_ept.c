@@ -624,3 +624,70 @@ TEST(ept_map_page_fills_a_hole_only)
 	fake_memory_free(mem);
 	free(m);
 }
+
+static const struct ept_config two_mib_leaves = { .use_2mb_pages = true };
+
+/* Device memory above RAM: 1 GiB leaves where allowed, 2 MiB or 4 KiB otherwise, never below the floor. */
+TEST(ept_map_identity_block_uses_the_largest_leaf)
+{
+	struct machine *m = malloc(sizeof(*m));
+	struct fake_memory *mem = fake_memory_new(SIZE_MAX);
+	struct ept_allocator alloc = fake_allocator(mem);
+	struct ept ept;
+	uint64_t uc = EPT_RWX | ((uint64_t)MTRR_TYPE_UC << EPT_MEMORY_TYPE_SHIFT);
+	uint64_t size = 0, hpa = 0;
+
+	pc_512mib(m);
+	EXPECT_EQ(ept_build(&ept, NULL, &m->hidden, m->limit, &m->mtrr, &all_page_sizes, &alloc), EPT_OK);
+	unsigned tables = ept.table_pages;
+	EXPECT_EQ(ept_map_identity_block(&ept, 5 * GiB + 0x1234, m->limit, uc, &size), EPT_OK);
+	EXPECT_EQ(size, GiB);
+	EXPECT_EQ(ept.table_pages, tables);             /* the PDPT was there already */
+	EXPECT(ept_translate(&ept, 5 * GiB + 0x3FFFF000, &hpa, NULL, NULL));
+	EXPECT_EQ(hpa, 5 * GiB + 0x3FFFF000);
+	EXPECT_EQ(ept_map_identity_block(&ept, 700 * GiB, m->limit, uc, &size), EPT_OK);
+	EXPECT_EQ(ept.table_pages, tables + 1);         /* a new PDPT for the second 512 GiB */
+	check_census(&ept);
+
+	/* Only 2 MiB leaves: one page directory per GiB touched. */
+	EXPECT_EQ(ept_build(&ept, NULL, &m->hidden, m->limit, &m->mtrr, &two_mib_leaves, &alloc), EPT_OK);
+	tables = ept.table_pages;
+	EXPECT_EQ(ept_map_identity_block(&ept, 6 * GiB + 3 * MiB, m->limit, uc, &size), EPT_OK);
+	EXPECT_EQ(size, 2 * MiB);
+	EXPECT_EQ(ept.table_pages, tables + 1);
+	EXPECT(ept_translate(&ept, 6 * GiB + 2 * MiB, NULL, NULL, NULL));
+	EXPECT(!ept_translate(&ept, 6 * GiB + 4 * MiB, NULL, NULL, NULL));
+	check_census(&ept);
+
+	/* A block that would reach below the floor is not used: a smaller one is. */
+	EXPECT_EQ(ept_build(&ept, NULL, &m->hidden, m->limit, &m->mtrr, &all_page_sizes, &alloc), EPT_OK);
+	EXPECT_EQ(ept_map_identity_block(&ept, 5 * GiB + 7 * MiB, 5 * GiB + 6 * MiB, uc, &size), EPT_OK);
+	EXPECT_EQ(size, 2 * MiB);
+	EXPECT(!ept_translate(&ept, 5 * GiB, NULL, NULL, NULL));
+	check_census(&ept);
+	fake_memory_free(mem);
+	free(m);
+}
+
+/* An allocator that runs dry: the mapping fails with EPT_NO_MEMORY and what was mapped stays. */
+TEST(ept_map_identity_block_reports_a_spent_budget)
+{
+	struct machine *m = malloc(sizeof(*m));
+	struct fake_memory *mem = fake_memory_new(SIZE_MAX);
+	struct ept_allocator alloc = fake_allocator(mem);
+	struct ept ept;
+	uint64_t uc = EPT_RWX | ((uint64_t)MTRR_TYPE_UC << EPT_MEMORY_TYPE_SHIFT);
+
+	pc_512mib(m);
+	EXPECT_EQ(ept_build(&ept, NULL, &m->hidden, m->limit, &m->mtrr, &two_mib_leaves, &alloc), EPT_OK);
+	mem->budget = mem->count + 2;
+	EXPECT_EQ(ept_map_identity_block(&ept, 8 * GiB, m->limit, uc, NULL), EPT_OK);
+	EXPECT_EQ(ept_map_identity_block(&ept, 9 * GiB, m->limit, uc, NULL), EPT_OK);
+	EXPECT_EQ(ept_map_identity_block(&ept, 10 * GiB, m->limit, uc, NULL), EPT_NO_MEMORY);
+	EXPECT_EQ(ept_map_identity_block(&ept, 9 * GiB + 20 * MiB, m->limit, uc, NULL), EPT_OK);  /* its table exists */
+	EXPECT(ept_translate(&ept, 8 * GiB, NULL, NULL, NULL));
+	EXPECT(!ept_translate(&ept, 10 * GiB, NULL, NULL, NULL));
+	check_census(&ept);
+	fake_memory_free(mem);
+	free(m);
+}

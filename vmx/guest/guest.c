@@ -29,17 +29,3 @@ bool guest_init(struct guest *guest)
 	guest_power_init(guest);
 	return true;
 }
-
-bool guest_memory_readable(const struct guest *guest, uint64_t gpa, uint64_t length)
-{
-	/* Page by page: EPT leaves are at least 4 KiB, and the range may cross into a hidden one. */
-	uint64_t end = gpa + length;
-	unsigned permissions;
-
-	if (end < gpa)
-		return false;
-	for (uint64_t page = gpa & ~0xFFFULL; page < end; page += 0x1000)
-		if (!ept_translate(&guest->ept, page, NULL, &permissions, NULL) || !(permissions & EPT_READ))
-			return false;
-	return true;
-}

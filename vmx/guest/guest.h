@@ -62,7 +62,4 @@ struct guest {
 /* Builds EPT and the bitmaps (after the guest is loaded: the loader decides protect_serial); false with a message when the machine cannot run a guest. */
 bool guest_init(struct guest *guest);
 
-/* May the guest read [gpa, gpa+len)?  True when it is guest memory (mapped by EPT). */
-bool guest_memory_readable(const struct guest *guest, uint64_t gpa, uint64_t len);
-
 #endif

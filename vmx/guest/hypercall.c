@@ -1,7 +1,8 @@
 /*
  * The hypercall interface (vmx/guest/hypercall_abi.h): VMCALL from the guest's
  * kernel with a function number in RAX.  Arguments are checked like any
- * other guest input: a buffer must lie in guest memory, a length within
+ * other guest input: a buffer must be guest memory the guest may read
+ * (vmx/guest/memory.h: through its EPT, never veneer's), a length within
  * bounds, and the caller must be at CPL 0.
  */
 #include "kernel/log.h"
@@ -10,15 +11,21 @@
 #include "vmx/exit_stats.h"
 #include "vmx/guest/guest.h"
 #include "vmx/guest/hypercall_abi.h"
+#include "vmx/guest/memory.h"
 #include "vmx/vcpu.h"
 
 static long hypercall_print(struct vcpu *vcpu, uint64_t gpa, uint64_t length)
 {
 	char text[VENEER_HC_PRINT_MAX + 1];
 
-	if (length > VENEER_HC_PRINT_MAX || !guest_memory_readable(vcpu->guest, gpa, length))
+	if (length > VENEER_HC_PRINT_MAX)
 		return VENEER_HC_EINVAL;
-	memcpy(text, (const void *)(uintptr_t)gpa, length);    /* guest-physical = host-physical */
+	enum guest_memory_status status = guest_memory_read(vcpu->guest, gpa, text, length);
+	if (status != GUEST_MEMORY_OK) {
+		pr_warn("guest: print hypercall refused: buffer at %#llx is %s", (unsigned long long)gpa,
+			guest_memory_status_name(status));
+		return VENEER_HC_EINVAL;
+	}
 	while (length && (text[length - 1] == '\n' || text[length - 1] == '\r'))
 		length--;
 	for (uint64_t i = 0; i < length; i++)

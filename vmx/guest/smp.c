@@ -11,6 +11,7 @@
 #include "vmx/ept.h"
 #include "vmx/guest/guest.h"
 #include "vmx/guest/io.h"
+#include "vmx/guest/memory.h"
 #include "vmx/guest/paging.h"
 #include "vmx/guest/smp.h"
 #include "vmx/guest/instruction_decode.h"
@@ -208,10 +209,7 @@ static bool read_guest_physical(void *ctx, uint64_t gpa, void *buf, size_t len)
 {
 	struct vcpu *vcpu = ctx;
 
-	if (!guest_memory_readable(vcpu->guest, gpa, len))
-		return false;
-	memcpy(buf, (const void *)(uintptr_t)gpa, len);        /* guest-physical = host-physical */
-	return true;
+	return guest_memory_read(vcpu->guest, gpa, buf, len) == GUEST_MEMORY_OK;
 }
 
 /* The instruction at the guest's RIP, as many bytes as can be read (up to 15). */

@@ -1,0 +1,320 @@
+/*
+ * Hostile-guest attacks on veneer's memory and on its idle CPUs (issue 9).
+ * Each runs only when named (test=NAME) and checks, from inside, the safe
+ * answer; its scenario (tests/scenarios/attack-*.scn) checks veneer's side:
+ * its report, no fault, and its own exit line.
+ *
+ * 64-bit guest only: they need page tables of their own to reach
+ * guest-physical addresses above 4 GiB.  They add a window to the boot
+ * page tables: PML4[1] (linear 512 GiB up) maps, through this image's own
+ * tables, a 4 KiB page table and 2 MiB pages that the tests point
+ * wherever they want.
+ */
+#ifdef __x86_64__
+
+#include <stdint.h>
+
+#include "tests/guests/runtime/cmdline.h"
+#include "tests/guests/runtime/entry_state.h"
+#include "tests/guests/runtime/hypercall.h"
+#include "tests/guests/runtime/print.h"
+#include "tests/guests/runtime/report.h"
+#include "tests/guests/runtime/x86.h"
+
+#define KiB                     (1ull << 10)
+#define MiB                     (1ull << 20)
+#define GiB                     (1ull << 30)
+#define PAGE_PRESENT            (1ull << 0)
+#define PAGE_WRITABLE           (1ull << 1)
+#define PAGE_LARGE              (1ull << 7)
+
+#define WINDOW                  0x8000000000ull         /* PML4[1] */
+#define WINDOW_4K(i)            (WINDOW + (i) * 4 * KiB) /* window_pt[i] */
+#define WINDOW_2M               (WINDOW + 2 * MiB)      /* window_pd[1] */
+#define WINDOW_PAGE_1_TEXT      "0x8000001000"          /* WINDOW_4K(1), for the probe table */
+
+#define APIC_DEFAULT_BASE       0xFEE00000u
+#define APIC_ID                 0x020
+#define APIC_TPR                0x080
+#define APIC_ICR_LOW            0x300
+#define APIC_ICR_HIGH           0x310
+#define ICR_DELIVERY_FIXED      (0u << 8)
+#define ICR_DELIVERY_LOWEST     (1u << 8)
+#define ICR_DELIVERY_SMI        (2u << 8)
+#define ICR_DELIVERY_NMI        (4u << 8)
+#define ICR_SEND_PENDING        (1u << 12)
+#define ICR_LEVEL_ASSERT        (1u << 14)
+
+static uint64_t window_pdpt[512] __attribute__((aligned(4096)));
+static uint64_t window_pd[512] __attribute__((aligned(4096)));
+static uint64_t window_pt[512] __attribute__((aligned(4096)));
+static uint8_t code_page[4096] __attribute__((aligned(4096)));
+
+static void window_install(void)
+{
+	uint64_t *pml4 = phys(cr3_read() & ~0xFFFull);
+
+	window_pd[0] = (uintptr_t)window_pt | PAGE_PRESENT | PAGE_WRITABLE;
+	window_pdpt[0] = (uintptr_t)window_pd | PAGE_PRESENT | PAGE_WRITABLE;
+	pml4[1] = (uintptr_t)window_pdpt | PAGE_PRESENT | PAGE_WRITABLE;
+	cr3_write(cr3_read());
+}
+
+/* Points window page i at gpa (0: not present) and returns its linear address. */
+static volatile void *window_map_4k(unsigned i, uint64_t gpa)
+{
+	window_pt[i] = gpa ? gpa | PAGE_PRESENT | PAGE_WRITABLE : 0;
+	invlpg(WINDOW_4K(i));
+	return (volatile void *)WINDOW_4K(i);
+}
+
+static volatile void *window_map_2m(uint64_t gpa)
+{
+	window_pd[1] = gpa | PAGE_PRESENT | PAGE_WRITABLE | PAGE_LARGE;
+	invlpg(WINDOW_2M);
+	return (volatile void *)WINDOW_2M;
+}
+
+static unsigned maxphyaddr(void)
+{
+	if (cpuid_max_extended_leaf() < 0x80000008)
+		return 36;
+	return cpuid(0x80000008, 0).eax & 0xFF;
+}
+
+static bool hvaddr_from_cmdline(unsigned long long *address)
+{
+	char text[32];
+
+	if (!check(cmdline_value(entry_state.cmdline, "hvaddr", text, sizeof(text)),
+		   "needs hvaddr=<an address in veneer's memory>"))
+		return false;
+	return check(parse_number(text, address), "hvaddr=%s is not a number", text);
+}
+
+/*
+ * Hypercall 1 used to copy from the guest-physical address as if it were
+ * veneer's own pointer.  Now it reads through the guest's EPT: veneer's
+ * memory is not there (-22), and once the guest has read it (veneer maps
+ * its all-ones page there), the guest's own view comes back: all ones,
+ * which veneer prints as '?'.
+ */
+GUEST_TEST(attack_mem_print_hv, "attack", "attack-mem-print-hv", TEST_DESTRUCTIVE)
+{
+	unsigned long long hv;
+
+	if (!hvaddr_from_cmdline(&hv))
+		return;
+	guest_printf("ATTACK: print hypercall on veneer's memory at 0x%llx", hv);
+	check_long("print of veneer's memory", vmcall3(VENEER_HC_PRINT, hv, 16, 0), VENEER_HC_EINVAL);
+	check_long("print that runs from guest RAM into veneer's memory",
+		   vmcall3(VENEER_HC_PRINT, hv - 8, 16, 0), VENEER_HC_EINVAL);
+	check_eq("guest read of veneer's memory", *(volatile uint32_t *)phys((uintptr_t)hv), 0xFFFFFFFFu);
+	check_long("print of the all-ones page veneer now maps there", vmcall3(VENEER_HC_PRINT, hv, 16, 0), 0);
+	check_long("print of 256 bytes that wrap the address space",
+		   vmcall3(VENEER_HC_PRINT, ~0ull - 100, 256, 0), VENEER_HC_EINVAL);
+}
+
+/*
+ * A guest-physical address above 4 GiB that veneer has mapped in EPT
+ * (device memory, mapped on first touch) but not in its own page tables:
+ * the print hypercall used to #PF veneer there.  So do the local APIC's
+ * page and an address beyond MAXPHYADDR.
+ */
+GUEST_TEST(attack_mem_print_high, "attack", "attack-mem-print-high", TEST_DESTRUCTIVE)
+{
+	window_install();
+	volatile uint32_t *high = window_map_4k(2, 4 * GiB);
+	uint32_t value = *high;         /* veneer maps device memory here on demand */
+
+	guest_printf("ATTACK: read 0x%x at 4 GiB; print hypercall there", value);
+	check_long("print at 4 GiB", vmcall3(VENEER_HC_PRINT, 4 * GiB, 16, 0), VENEER_HC_EINVAL);
+	check_long("print at 4 GiB - 8", vmcall3(VENEER_HC_PRINT, 4 * GiB - 8, 16, 0), VENEER_HC_EINVAL);
+	check_long("print of the local APIC page", vmcall3(VENEER_HC_PRINT, APIC_DEFAULT_BASE, 16, 0),
+		   VENEER_HC_EINVAL);
+	check_long("print at 1 << 52", vmcall3(VENEER_HC_PRINT, 1ull << 52, 16, 0), VENEER_HC_EINVAL);
+	check_long("print at 1 << 63", vmcall3(VENEER_HC_PRINT, 1ull << 63, 16, 0), VENEER_HC_EINVAL);
+}
+
+static volatile uint32_t *apic_register(unsigned offset)
+{
+	return phys(APIC_DEFAULT_BASE + offset);
+}
+
+static bool apic_is_xapic_at_default_base(void)
+{
+	uint64_t base = 0;
+
+	if (msr_read(IA32_APIC_BASE, &base) != PROBE_NONE)
+		return false;
+	return (base & 0xFFFFF000u) == APIC_DEFAULT_BASE && (base & (1u << 11)) && !(base & (1u << 10));
+}
+
+/*
+ * Runs MOV [RBX], EAX (89 03) placed in the last two bytes of window page
+ * 0, with window page 1 as next_page.  The CPU then fetches from window
+ * page 1 and faults (not present, or whatever is there); the probe entry
+ * resumes after the jump.  Not inlined: the probe table must hold one
+ * entry for that address, with one place to resume.
+ */
+static __attribute__((noinline)) int store_at_page_end(uint64_t next_page, uint32_t *address, uint32_t value)
+{
+	_Static_assert(WINDOW_4K(1) == 0x8000001000ull, "WINDOW_PAGE_1_TEXT is WINDOW_4K(1)");
+	code_page[4094] = 0x89;
+	code_page[4095] = 0x03;
+	window_map_4k(0, (uintptr_t)code_page);
+	window_map_4k(1, next_page);
+	probe_arm();
+	asm volatile("jmp *%[insn]\n"
+		     "3:\n"
+		     "	.pushsection .probe_table, \"a\"\n"
+		     "	.balign 8\n"
+		     "	.quad " WINDOW_PAGE_1_TEXT ", 3b\n"
+		     "	.popsection\n"
+		     : : [insn] "r"(WINDOW_4K(0) + 4094), "a"(value), "b"(address)
+		     : "memory");
+	return probe_vector;
+}
+
+/*
+ * veneer decodes a guest's write to the local APIC page to emulate it.
+ * The instruction ends at a page boundary; the next page is not present,
+ * or maps guest-physical 4 GiB, which veneer has mapped in EPT but not in
+ * its own page tables: veneer used to #PF fetching past the instruction.
+ * Needs a second CPU (veneer write-protects the APIC page only then).
+ */
+GUEST_TEST(attack_mem_xapic_cross, "attack", "attack-mem-xapic-cross", TEST_DESTRUCTIVE)
+{
+	if (!apic_is_xapic_at_default_base()) {
+		skip("the local APIC is not in xAPIC mode at 0xFEE00000");
+		return;
+	}
+	window_install();
+	uint32_t high = *(volatile uint32_t *)window_map_4k(2, 4 * GiB);  /* EPT maps it now */
+	volatile uint32_t *tpr = apic_register(APIC_TPR);
+
+	guest_printf("ATTACK: xAPIC TPR write ending at a page boundary, next page not present");
+	check(store_at_page_end(0, (uint32_t *)tpr, 0x20) != PROBE_NONE, "the fetch from the next page did not fault");
+	check_eq("TPR after the write", *tpr & 0xFF, 0x20);
+
+	guest_printf("ATTACK: the same with the next page at 4 GiB (it reads 0x%x)", high);
+	check(store_at_page_end(4 * GiB, (uint32_t *)tpr, 0x30) != PROBE_NONE,
+	      "running the bytes at 4 GiB did not fault");
+	check_eq("TPR after the second write", *tpr & 0xFF, 0x30);
+	*tpr = 0;
+	check_eq("TPR restored", *tpr & 0xFF, 0);
+}
+
+/* Sends one IPI through the xAPIC (veneer emulates the ICR write) and waits until the APIC has sent it. */
+static bool send_ipi(uint32_t destination, uint32_t command)
+{
+	*apic_register(APIC_ICR_HIGH) = destination << 24;
+	*apic_register(APIC_ICR_LOW) = command;
+	for (unsigned spins = 0; spins < 100000; spins++)
+		if (!(*apic_register(APIC_ICR_LOW) & ICR_SEND_PENDING))
+			return true;
+	return false;
+}
+
+static void pause_a_while(unsigned rounds)
+{
+	for (unsigned i = 0; i < rounds; i++)
+		asm volatile("pause");
+}
+
+/* The other CPU: veneer's idle CPU, which the guest has not started. */
+static uint32_t other_apic_id(void)
+{
+	char text[16];
+	unsigned long long id;
+
+	if (cmdline_value(entry_state.cmdline, "target", text, sizeof(text)) && parse_number(text, &id))
+		return (uint32_t)id;
+	return (*apic_register(APIC_ID) >> 24) ^ 1;
+}
+
+/*
+ * Interrupts at a CPU that idles in veneer (it waits for the guest's
+ * INIT-SIPI-SIPI): every vector from 0x10 (the APIC refuses 0-15), which
+ * veneer's IDT has as exceptions up to 0x1F, some above, lowest-priority
+ * ones and an SMI.  A fixed IPI with vector 0x13 used to be taken as #XM.
+ */
+GUEST_TEST(attack_ipi_idle, "attack", "attack-ipi-idle", TEST_DESTRUCTIVE)
+{
+	static const uint8_t others[] = { 0x20, 0x21, 0x2F, 0x30, 0x80, 0xEE, 0xEF, 0xF0, 0xFE, 0xFF };
+	static const uint8_t lowest[] = { 0x11, 0x13, 0x1D, 0x1E, 0x40 };
+	uint32_t target;
+	unsigned sent = 0;
+
+	if (!apic_is_xapic_at_default_base()) {
+		skip("the local APIC is not in xAPIC mode at 0xFEE00000");
+		return;
+	}
+	target = other_apic_id();
+	guest_printf("ATTACK: fixed IPIs 0x10-0x1F and others at the idle CPU with APIC ID %u", target);
+	for (unsigned vector = 0x10; vector < 0x20; vector++) {
+		sent += send_ipi(target, ICR_DELIVERY_FIXED | ICR_LEVEL_ASSERT | vector);
+		pause_a_while(2000);
+	}
+	for (unsigned i = 0; i < sizeof(others); i++) {
+		sent += send_ipi(target, ICR_DELIVERY_FIXED | ICR_LEVEL_ASSERT | others[i]);
+		pause_a_while(2000);
+	}
+	for (unsigned i = 0; i < sizeof(lowest); i++) {
+		sent += send_ipi(target, ICR_DELIVERY_LOWEST | ICR_LEVEL_ASSERT | lowest[i]);
+		pause_a_while(2000);
+	}
+	sent += send_ipi(target, ICR_DELIVERY_NMI | ICR_LEVEL_ASSERT);
+	pause_a_while(20000);
+	check_eq("IPIs the APIC sent", sent, 16 + sizeof(others) + sizeof(lowest) + 1);
+	guest_printf("ATTACK: sent %u IPIs", sent);
+}
+
+/* 300 NMIs at the idle CPU: each leaves a note; veneer reports them later in one line. */
+GUEST_TEST(attack_nmi_idle, "attack", "attack-nmi-idle", TEST_DESTRUCTIVE)
+{
+	uint32_t target;
+	unsigned sent = 0;
+
+	if (!apic_is_xapic_at_default_base()) {
+		skip("the local APIC is not in xAPIC mode at 0xFEE00000");
+		return;
+	}
+	target = other_apic_id();
+	guest_printf("ATTACK: 300 NMIs at the idle CPU with APIC ID %u", target);
+	for (unsigned i = 0; i < 300; i++) {
+		sent += send_ipi(target, ICR_DELIVERY_NMI | ICR_LEVEL_ASSERT);
+		pause_a_while(200);
+	}
+	pause_a_while(20000);
+	check_eq("NMIs the APIC sent", sent, 300);
+	guest_printf("ATTACK: sent %u NMIs", sent);
+}
+
+/*
+ * One read per 2 MiB from 4 GiB up to 1 TiB (or MAXPHYADDR, if lower):
+ * device memory above RAM, which veneer maps on demand.  It used to take a
+ * page table per 2 MiB from veneer's pool and panic after 12-16 GiB; now
+ * it maps 1 GiB (or 2 MiB) pages from a fixed budget of table pages, and
+ * stops the guest with a message if the budget runs out.
+ */
+GUEST_TEST(attack_ept_budget, "attack", "attack-ept-budget", TEST_DESTRUCTIVE)
+{
+	unsigned bits = maxphyaddr();
+	uint64_t end = bits < 40 ? 1ull << bits : 1ull << 40;
+	uint64_t touched = 0;
+	uint32_t sum = 0;
+
+	window_install();
+	guest_printf("ATTACK: one read per 2 MiB from 4 GiB to 0x%llx (MAXPHYADDR %u)", (unsigned long long)end, bits);
+	for (uint64_t gpa = 4 * GiB; gpa < end; gpa += 2 * MiB) {
+		sum += *(volatile uint32_t *)window_map_2m(gpa);
+		touched++;
+		if ((gpa & (64 * GiB - 1)) == 0)
+			guest_printf("ATTACK: at 0x%llx", (unsigned long long)gpa);
+	}
+	guest_printf("ATTACK: touched %llu pages of 2 MiB (sum 0x%x)", (unsigned long long)touched, sum);
+	check(touched == (end - 4 * GiB) / (2 * MiB), "touched %llu pages", (unsigned long long)touched);
+}
+
+#endif
