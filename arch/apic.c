@@ -13,6 +13,7 @@
 #define APIC_REG_ID             0x020
 #define APIC_REG_EOI            0x0B0
 #define APIC_REG_SVR            0x0F0
+#define APIC_REG_ISR            0x100   /* eight 32-bit registers, 0x10 apart: vectors 0-255 */
 #define APIC_REG_ESR            0x280
 #define APIC_REG_ICR_LOW        0x300
 #define APIC_REG_ICR_HIGH       0x310
@@ -127,4 +128,19 @@ bool apic_send_fixed(uint32_t destination, uint8_t vector)
 void apic_eoi(void)
 {
 	apic_write(APIC_REG_EOI, 0);
+}
+
+bool apic_in_service(unsigned vector)
+{
+	return vector < 256 && (apic_read(APIC_REG_ISR + (vector / 32) * 0x10) >> (vector % 32)) & 1;
+}
+
+int apic_highest_in_service(void)
+{
+	for (unsigned reg = 8; reg-- > 0;) {
+		uint32_t bits = apic_read(APIC_REG_ISR + reg * 0x10);
+		if (bits)
+			return (int)(reg * 32 + 31 - (unsigned)__builtin_clz(bits));
+	}
+	return -1;
 }

@@ -28,5 +28,12 @@ bool apic_send_nmi(uint32_t apic_id);
 bool apic_send_fixed(uint32_t apic_id, uint8_t vector);
 /* End of interrupt, from an interrupt handler. */
 void apic_eoi(void);
+/*
+ * The in-service register (SDM Vol. 3A, "Interrupt Acceptance for Fixed
+ * Interrupts"): whether vector is being serviced as an interrupt, and the
+ * highest vector in service (-1: none, as after a spurious interrupt).
+ */
+bool apic_in_service(unsigned vector);
+int apic_highest_in_service(void);
 
 #endif

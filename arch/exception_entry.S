@@ -5,8 +5,15 @@
  * general_registers and calls exception_handler(struct exception_frame *).
  * If the handler returns (a fixed-up #GP from rdmsr_safe, say), the frame
  * is restored and IRETQ resumes at the possibly changed RIP.
+ *
+ * Vectors 16-31 may also arrive as interrupts (a fixed IPI from the guest),
+ * and an interrupt pushes no error code.  For a vector that has one as an
+ * exception, the handler then sets EXCEPTION_FRAME_NO_ERROR_CODE in the
+ * frame's vector, and only the vector is popped before IRETQ.
  */
 #include "arch/registers_asm.h"
+
+#define EXCEPTION_FRAME_NO_ERROR_CODE_BIT 63
 
 /* Vectors for which the CPU pushes an error code (SDM Vol. 3A, Table 7-1). */
 #define HAS_ERROR_CODE(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || (v) == 21 || (v) == 29 || (v) == 30)
@@ -48,14 +55,18 @@ exception_common:
 	call	exception_handler
 	movq	%rbx, %rsp
 	RESTORE_GENERAL_REGISTERS
+	btq	$EXCEPTION_FRAME_NO_ERROR_CODE_BIT, (%rsp)
+	jc	1f
 	addq	$16, %rsp			/* vector and error code */
+	iretq
+1:	addq	$8, %rsp			/* vector: the CPU pushed no error code */
 	iretq
 
 
 /*
  * Every interrupt vector (32-255): the wake-up IPI (VECTOR_WAKEUP) only has
- * to end the HLT of an idle CPU, and nothing else is expected, so the
- * handler just acknowledges the interrupt.
+ * to end the HLT of an idle CPU; anything else (a stray device interrupt,
+ * an IPI the guest sent) is noted and acknowledged by interrupt_absorb().
  */
 	.global wakeup_interrupt
 wakeup_interrupt:
@@ -63,7 +74,7 @@ wakeup_interrupt:
 	SAVE_GENERAL_REGISTERS
 	movq	%rsp, %rbx
 	andq	$-16, %rsp
-	call	apic_eoi
+	call	interrupt_absorb
 	movq	%rbx, %rsp
 	RESTORE_GENERAL_REGISTERS
 	iretq

@@ -7,6 +7,7 @@
  * message only, and a third one just halts, so a broken console cannot
  * turn into a triple fault.
  */
+#include "arch/apic.h"
 #include "arch/cpu.h"
 #include "arch/exceptions.h"
 #include "kernel/ksyms.h"
@@ -135,6 +136,44 @@ static void report_fault(const struct exception_frame *f)
 	print_stack_trace(f->rip, f->regs.rbp);
 }
 
+/* Vectors whose exceptions push an error code (SDM Vol. 3A, "Exception and Interrupt Reference"). */
+static bool pushes_error_code(unsigned vector)
+{
+	return vector == 8 || (vector >= 10 && vector <= 14) || vector == 17 || vector == 21 || vector == 29 ||
+	       vector == 30;
+}
+
+/*
+ * Vectors 16-31 are exceptions, but the local APIC delivers them too: a
+ * guest may send a fixed IPI with vector 0x13 at a CPU idling in veneer.
+ * An interrupt sets the vector's bit in the in-service register, an
+ * exception does not (SDM Vol. 3A, "Interrupt Acceptance for Fixed
+ * Interrupts"): then it is acknowledged, noted and ignored.
+ */
+static bool absorb_interrupt_at_exception_vector(struct exception_frame *frame)
+{
+	unsigned vector = (unsigned)frame->vector;
+
+	if (vector < 16 || vector >= 32 || !apic_in_service(vector))
+		return false;
+	log_note_interrupt(vector);
+	apic_eoi();
+	if (pushes_error_code(vector))
+		frame->vector |= EXCEPTION_FRAME_NO_ERROR_CODE;
+	return true;
+}
+
+void interrupt_absorb(void)
+{
+	int vector = apic_highest_in_service();
+
+	if (vector < 0)
+		return;         /* a spurious interrupt: not in service, and no EOI (SDM Vol. 3A, "Spurious Interrupt") */
+	if (vector != VECTOR_WAKEUP)
+		log_note_interrupt((unsigned)vector);
+	apic_eoi();
+}
+
 /* Set while the machine is being stopped: an NMI then means "halt now". */
 volatile int exceptions_stopping_all;
 
@@ -152,9 +191,15 @@ void exception_handler(struct exception_frame *frame)
 	if (frame->vector == VECTOR_GP && apply_fixup(frame))
 		return;
 	if (frame->vector == VECTOR_NMI) {
-		pr_warn("unexpected NMI at rip %#llx; continuing", (unsigned long long)frame->rip);
+		/*
+		 * An NMI may arrive while this CPU holds the log lock: it only
+		 * leaves a lock-free note, which the next log line reports.
+		 */
+		log_note_nmi();
 		return;
 	}
+	if (absorb_interrupt_at_exception_vector(frame))
+		return;
 
 	cpu->exception_depth++;
 	if (cpu->exception_depth == 2) {

@@ -28,9 +28,18 @@ struct exception_frame {
 	uint64_t ss;
 };
 
+/*
+ * Set in exception_frame.vector by the handler when the event was an
+ * interrupt at a vector whose exception pushes an error code: the CPU
+ * pushed none, so error_code holds RIP and so on (exception_entry.S).
+ */
+#define EXCEPTION_FRAME_NO_ERROR_CODE   (1ULL << 63)
+
 const char *exception_mnemonic(unsigned vector);  /* "#PF" */
 const char *exception_name(unsigned vector);      /* "page fault" */
 
 void exception_handler(struct exception_frame *frame);
+/* An interrupt at vectors 32-255: acknowledged, and noted unless it is veneer's wake-up IPI. */
+void interrupt_absorb(void);
 
 #endif

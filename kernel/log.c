@@ -145,16 +145,80 @@ static const char *level_prefix(enum log_level level)
 	}
 }
 
+/* The notes of each CPU: written by its own NMI and interrupt handlers, taken by any printk. */
+static struct {
+	uint32_t nmis;
+	uint32_t interrupts;
+	uint32_t last_vector;
+} notes[MAX_CPUS];
+
+void log_note_nmi(void)
+{
+	unsigned id = this_cpu_id();
+
+	if (id < MAX_CPUS)
+		__atomic_add_fetch(&notes[id].nmis, 1, __ATOMIC_RELAXED);
+}
+
+void log_note_interrupt(unsigned vector)
+{
+	unsigned id = this_cpu_id();
+
+	if (id < MAX_CPUS) {
+		__atomic_store_n(&notes[id].last_vector, vector, __ATOMIC_RELAXED);
+		__atomic_add_fetch(&notes[id].interrupts, 1, __ATOMIC_RELAXED);
+	}
+}
+
+static void vprintk(enum log_level level, const char *fmt, va_list ap);
+
+static void printk_noted(enum log_level level, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vprintk(level, fmt, ap);
+	va_end(ap);
+}
+
+/*
+ * Reports (and clears) the notes of every CPU, whichever CPU logs next: a
+ * CPU that idles in veneer may not log again before the run ends.
+ */
+static void report_notes(void)
+{
+	for (unsigned id = 0; id < MAX_CPUS; id++) {
+		if (!(__atomic_load_n(&notes[id].nmis, __ATOMIC_RELAXED) |
+		      __atomic_load_n(&notes[id].interrupts, __ATOMIC_RELAXED)))
+			continue;
+		uint32_t nmis = __atomic_exchange_n(&notes[id].nmis, 0, __ATOMIC_RELAXED);
+		uint32_t interrupts = __atomic_exchange_n(&notes[id].interrupts, 0, __ATOMIC_RELAXED);
+		uint32_t vector = __atomic_load_n(&notes[id].last_vector, __ATOMIC_RELAXED);
+		if (interrupts)
+			printk_noted(LOG_WARN, "cpu: CPU %u took %u NMI(s) and %u stray interrupt(s) (the last vector %#x) "
+				     "while in veneer; acknowledged and ignored", id, nmis, interrupts, vector);
+		else if (nmis)
+			printk_noted(LOG_WARN, "cpu: CPU %u took %u NMI(s) while in veneer; ignored", id, nmis);
+	}
+}
+
 void printk(enum log_level level, const char *fmt, ...)
 {
-	char line[LOG_LINE_MAX];
 	va_list ap;
+
+	report_notes();
+	va_start(ap, fmt);
+	vprintk(level, fmt, ap);
+	va_end(ap);
+}
+
+static void vprintk(enum log_level level, const char *fmt, va_list ap)
+{
+	char line[LOG_LINE_MAX];
 	size_t len;
 
 	len = (size_t)format(line, sizeof(line), "[cpu%u] %s", this_cpu_id(), level_prefix(level));
-	va_start(ap, fmt);
 	format_v(line + len, sizeof(line) - len - 1, fmt, ap);
-	va_end(ap);
 	len = strlen(line);
 	if (len == 0 || line[len - 1] != '\n') {
 		line[len++] = '\n';

@@ -20,6 +20,14 @@ void printk(enum log_level level, const char *fmt, ...) __attribute__((format(pr
 /* For fault handlers: never waits for the log lock (see log.c). */
 void log_enter_emergency(void);
 
+/*
+ * Lock-free notes from NMI and interrupt handlers, which must not take the
+ * log lock (the interrupted code may hold it): counted per CPU, reported
+ * in one line per CPU before the next log line of any CPU.
+ */
+void log_note_nmi(void);
+void log_note_interrupt(unsigned vector);
+
 #define pr_error(...)   printk(LOG_ERROR, __VA_ARGS__)
 #define pr_warn(...)    printk(LOG_WARN, __VA_ARGS__)
 #define pr_info(...)    printk(LOG_INFO, __VA_ARGS__)
