@@ -8,6 +8,7 @@
 #   make fuzz       every libFuzzer target for FUZZ_SECONDS (or FUZZ_RUNS executions)
 #   make bench      VM-exit round-trip costs, measured in Bochs
 #   make deps       install the Debian packages the build and tests need
+#   make check-fresh  'make test' in a fresh minbase Debian 12 chroot (root)
 
 BUILD       := build
 KERNEL_CC   := gcc
@@ -34,7 +35,7 @@ UNIT_SOURCES := $(sort $(wildcard tests/unit/*.c)) $(UNIT_KERNEL_SOURCES)
 UNIT_CFLAGS := -std=gnu11 -O1 -g -I. -Itests/unit -DVENEER_HOST_TEST \
 	-Wall -Wextra -Werror -fsanitize=address,undefined -fno-sanitize-recover=all
 
-.PHONY: all iso run debug test unit scenarios scenario-inputs deps clean bench fuzz fuzz-check fuzz-build
+.PHONY: all iso run debug test unit scenarios scenario-inputs deps check-fresh clean bench fuzz fuzz-check fuzz-build
 .DEFAULT_GOAL := all
 
 # The in-guest test programs: build/guests/*.elf.
@@ -117,6 +118,10 @@ test: deps
 
 deps:
 	scripts/install-deps.sh
+
+# The README's commands on a fresh Debian 12 (scripts/check-fresh.sh).
+check-fresh:
+	scripts/check-fresh.sh
 
 clean:
 	rm -rf $(BUILD)
