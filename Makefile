@@ -3,12 +3,13 @@
 #   make            build/veneer.elf and build/veneer.iso
 #   make run        boot the ISO in the best emulator this machine has
 #   make debug      QEMU with its gdb stub, paused, and the symbol file
-#   make test       host unit tests and every emulator scenario
+#   make test       host unit tests, every emulator scenario, make run's console, make usb's checks
 #   make unit       host unit tests only
 #   make fuzz       every libFuzzer target for FUZZ_SECONDS (or FUZZ_RUNS executions)
 #   make bench      VM-exit round-trip costs, measured in Bochs
 #   make deps       install the Debian packages the build and tests need
 #   make check-fresh  'make test' in a fresh minbase Debian 12 chroot (root)
+#   make usb DEV=/dev/sdX   write the image to a USB stick (checked, confirmed)
 
 BUILD       := build
 KERNEL_CC   := gcc
@@ -35,7 +36,7 @@ UNIT_SOURCES := $(sort $(wildcard tests/unit/*.c)) $(UNIT_KERNEL_SOURCES)
 UNIT_CFLAGS := -std=gnu11 -O1 -g -I. -Itests/unit -DVENEER_HOST_TEST \
 	-Wall -Wextra -Werror -fsanitize=address,undefined -fno-sanitize-recover=all
 
-.PHONY: all iso run debug test unit scenarios scenario-inputs deps check-fresh clean bench fuzz fuzz-check fuzz-build
+.PHONY: all iso run debug test unit scenarios scenario-inputs deps check-fresh usb clean bench fuzz fuzz-check fuzz-build
 .DEFAULT_GOAL := all
 
 # The in-guest test programs: build/guests/*.elf.
@@ -110,11 +111,13 @@ scenarios: all scenario-inputs
 bench: all guests
 	scripts/bench.sh $(BUILD)
 
+# The build, then each part of the tests; the last line adds them up
+# (scripts/test-all.sh).
 test: deps
-	$(MAKE) all
-	$(MAKE) unit
-	$(MAKE) fuzz-check
-	$(MAKE) scenarios
+	@MAKE="$(MAKE)" scripts/test-all.sh $(BUILD)
+
+usb: all
+	scripts/usb.sh "$(DEV)" $(BUILD)/veneer.iso
 
 deps:
 	scripts/install-deps.sh
