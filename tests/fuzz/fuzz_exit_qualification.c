@@ -61,8 +61,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			   strlen(cut) == (full < len ? full : len - 1));
 	free(cut);
 
-	memset(bitmap_a, 0, sizeof(bitmap_a));
-	memset(bitmap_b, 0, sizeof(bitmap_b));
 	while (in.size >= 3 && count < MAX_INTERCEPTS) {
 		struct intercept *i = &intercepts[count];
 
@@ -83,5 +81,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				expected = true;
 		FUZZ_CHECK(io_bitmap_intercepts(bitmap_a, bitmap_b, io.port, io.size) == expected);
 	}
+	/* Back to an empty bitmap for the next input (cheaper than clearing 8 KiB). */
+	for (unsigned i = 0; i < count; i++)
+		FUZZ_CHECK(io_bitmap_pass_through(bitmap_a, bitmap_b, intercepts[i].first, intercepts[i].count));
 	return 0;
 }
