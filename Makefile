@@ -6,6 +6,7 @@
 #   make test       host unit tests, every emulator scenario, make run's console, make usb's checks
 #   make unit       host unit tests only
 #   make fuzz       every libFuzzer target for FUZZ_SECONDS (or FUZZ_RUNS executions)
+#   make soak       boot Linux under veneer SOAK_RUNS (20) times each on 1, 2 and 4 CPUs
 #   make bench      VM-exit round-trip costs, measured in Bochs
 #   make deps       install the Debian packages the build and tests need
 #   make check-fresh  'make test' in a fresh minbase Debian 12 chroot (root)
@@ -36,7 +37,7 @@ UNIT_SOURCES := $(sort $(wildcard tests/unit/*.c)) $(UNIT_KERNEL_SOURCES)
 UNIT_CFLAGS := -std=gnu11 -O1 -g -I. -Itests/unit -DVENEER_HOST_TEST \
 	-Wall -Wextra -Werror -fsanitize=address,undefined -fno-sanitize-recover=all
 
-.PHONY: all iso run debug test unit scenarios scenario-inputs deps check-fresh usb clean bench fuzz fuzz-check fuzz-build
+.PHONY: all iso run debug test unit scenarios scenario-inputs deps check-fresh usb clean bench fuzz fuzz-check fuzz-build soak
 .DEFAULT_GOAL := all
 
 # The in-guest test programs: build/guests/*.elf.
@@ -161,6 +162,15 @@ fuzz:
 
 fuzz-check:
 	$(FUZZ_NEED_CC); $(MAKE) fuzz-build && tests/fuzz/run.sh $(BUILD) brief
+
+# Linux booted again and again under veneer in Bochs, CPUs taken offline
+# and back online each time; hangs and failures counted (scripts/soak.sh).
+SOAK_RUNS   ?= 20
+SOAK_CPUS   ?= 1 2 4
+SOAK_CYCLES ?= 3
+soak: deps
+	$(MAKE) all linux-guest
+	scripts/soak.sh --build $(BUILD) --runs $(SOAK_RUNS) --cpus "$(SOAK_CPUS)" --cycles $(SOAK_CYCLES)
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
 
