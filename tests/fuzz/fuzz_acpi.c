@@ -109,8 +109,6 @@ static void check_madt(const struct acpi_madt_info *madt)
 			FUZZ_CHECK(madt->cpus[j].apic_id != c->apic_id);
 	}
 	FUZZ_CHECK(acpi_enabled_cpus(madt) <= madt->cpu_count);
-	for (size_t i = 0; i < madt->lapic_nmi_count; i++)
-		FUZZ_CHECK(madt->lapic_nmis[i].acpi_uid != 0xFF);      /* the 8-bit "all" is spelled ACPI_UID_ALL */
 }
 
 static void check_info(const struct memory *m, const struct acpi_info *info, int result)
