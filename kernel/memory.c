@@ -7,6 +7,7 @@
 #include "kernel/memory.h"
 #include "kernel/page_alloc.h"
 #include "kernel/shutdown.h"
+#include "kernel/string.h"
 
 #define MiB (1ULL << 20)
 #define GiB (1ULL << 30)
@@ -128,9 +129,14 @@ void memory_release_trampoline(void)
 {
 	if (plan.trampoline.end == plan.trampoline.start)
 		return;
-	/* Once every CPU is up, low memory is the guest's again: its own AP start-up code lives there. */
+	/*
+	 * Once every CPU is up, low memory is the guest's again: its own AP
+	 * start-up code lives there.  Zeroed first, so the guest finds none of
+	 * veneer's code or the addresses of its stacks and per-CPU data.
+	 */
+	memset((void *)(uintptr_t)plan.trampoline.start, 0, plan.trampoline.end - plan.trampoline.start);
 	range_set_remove(&plan.owned, plan.trampoline.start, plan.trampoline.end);
-	pr_debug("memory: [%#llx-%#llx) (the AP start-up trampoline) is the guest's again",
+	pr_debug("memory: [%#llx-%#llx) (the AP start-up trampoline) is the guest's again, zeroed",
 		 (unsigned long long)plan.trampoline.start, (unsigned long long)plan.trampoline.end);
 	plan.trampoline.end = plan.trampoline.start;
 }

@@ -317,4 +317,25 @@ GUEST_TEST(attack_ept_budget, "attack", "attack-ept-budget", TEST_DESTRUCTIVE)
 	check(touched == (end - 4 * GiB) / (2 * MiB), "touched %llu pages", (unsigned long long)touched);
 }
 
+/*
+ * veneer's AP start-up trampoline (trampoline=<address>, two pages) is
+ * given back to the guest once every CPU is up: zeroed, so it holds none
+ * of veneer's code, stack or per-CPU addresses.
+ */
+GUEST_TEST(attack_mem_trampoline, "attack", "attack-mem-trampoline", TEST_DESTRUCTIVE)
+{
+	char text[32];
+	unsigned long long address;
+	unsigned nonzero = 0;
+
+	if (!check(cmdline_value(entry_state.cmdline, "trampoline", text, sizeof(text)) && parse_number(text, &address),
+		   "needs trampoline=<the address veneer's log gives for its AP start-up trampoline>"))
+		return;
+	const volatile uint8_t *bytes = phys((uintptr_t)address);
+	for (unsigned i = 0; i < 2 * 4096; i++)
+		nonzero += bytes[i] != 0;
+	guest_printf("ATTACK: %u non-zero bytes in veneer's old trampoline at 0x%llx", nonzero, address);
+	check_eq("non-zero bytes in the trampoline", nonzero, 0);
+}
+
 #endif
