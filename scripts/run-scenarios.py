@@ -488,7 +488,27 @@ def bochs_command(sc, iso, run_dir, serial_log):
         f.write("c\nquit\n")
     if os.path.exists(bochs_log):
         os.unlink(bochs_log)
-    return [BOCHS, "-q", "-f", rc_path, "-rc", cont]
+    shim = localhost_only_shim(os.path.dirname(run_dir))
+    return ["env", "LD_PRELOAD=" + shim, BOCHS, "-q", "-f", rc_path, "-rc", cont]
+
+
+# Debian's Bochs binds its VNC display to every address, with no option to
+# change that; scripts/localhost-only.c, preloaded, makes it 127.0.0.1.
+LOCALHOST_ONLY_SOURCE = os.path.join(REPO, "scripts", "localhost-only.c")
+localhost_only_lock = threading.Lock()
+
+
+def localhost_only_shim(directory):
+    shim = os.path.join(directory, "localhost-only.so")
+    with localhost_only_lock:
+        if (not os.path.exists(shim)
+                or os.path.getmtime(shim) < os.path.getmtime(LOCALHOST_ONLY_SOURCE)):
+            result = subprocess.run(["gcc", "-shared", "-fPIC", "-O2", "-Wall", "-Wextra", "-Werror",
+                                     "-o", shim, LOCALHOST_ONLY_SOURCE, "-ldl"],
+                                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            if result.returncode != 0:
+                raise RuntimeError("building localhost-only.so failed:\n" + result.stdout)
+    return shim
 
 
 # Emulators run in their own process groups, so that a timeout can kill
@@ -634,7 +654,12 @@ def run_scenario(sc, kernel, build_dir, ci):
     if os.path.exists(serial_log):
         os.unlink(serial_log)
     if sc.emulator == "bochs":
-        cmd = bochs_command(sc, iso, run_dir, serial_log)
+        try:
+            cmd = bochs_command(sc, iso, run_dir, serial_log)
+        except (RuntimeError, OSError) as err:
+            result = Result(sc, "FAIL", time.monotonic() - started, [str(err)])
+            result.run_dir = run_dir
+            return result
     else:
         cmd = qemu_command(sc, iso, run_dir, serial_log)
     out_path = os.path.join(run_dir, "emulator.out")
