@@ -352,6 +352,24 @@ def qualification_seeds():
               struct.pack("<QB", q, length) + b"".join(struct.pack("<HB", f, c) for f, c in intercepts))
 
 
+# --- Guest memory through the EPT: what hypercalls and instruction fetches read ---
+
+def guest_memory_seeds():
+    def seed(flags, limit_pages, all_ones, hidden, remaps, accesses):
+        b = struct.pack("<BHB", flags, limit_pages, all_ones)
+        b += b"".join(struct.pack("<BB", first, count) for first, count in (hidden + [(0, 0)] * 4)[:4])
+        b += b"".join(struct.pack("<HHB", g, h, f) for g, h, f in remaps) + b"\0\0\0\0\0"
+        return b + b"".join(struct.pack("<IHB", gpa, length, write) for gpa, length, write in accesses)
+    R, RW = 1, 3
+    # A print hypercall's 256 bytes in RAM, then in veneer's pages, then across the all-ones remap.
+    write("fuzz_guest_memory", "print", seed(0, 64, 40, [(32, 16)], [(60, 40, R)],
+                                             [(0x1000, 256, 0), (32 * 4096 + 8, 256, 0), (60 * 4096 - 100, 256, 0)]))
+    write("fuzz_guest_memory", "remap-write", seed(1, 48, 40, [(32, 16)], [(5, 7, RW), (6, 50, RW), (7, 7, R)],
+                                                   [(5 * 4096 - 8, 64, 1), (6 * 4096 + 4000, 200, 1),
+                                                    (7 * 4096, 16, 1), (0xFFFFFFF0 & 0x7FFFFFFF, 32, 0)]))
+    write("fuzz_guest_memory", "wrap", seed(0, 64, 0, [], [], [(0x80000010, 64, 0), (0x80000000, 0, 1)]))
+
+
 def main():
     mb2_seeds()
     acpi_seeds()
@@ -363,6 +381,7 @@ def main():
     decode_seeds()
     paging_seeds()
     qualification_seeds()
+    guest_memory_seeds()
 
 
 if __name__ == "__main__":
