@@ -3,6 +3,10 @@
  * base from IA32_APIC_BASE (identity mapped); in x2APIC mode they are MSRs
  * 0x800 + offset/16, and the ICR is one 64-bit MSR write with the
  * destination in the high half (SDM Vol. 3A, 12.12 "Extended XAPIC").
+ *
+ * The APIC is shared with the guest, which may switch its CPU's APIC to
+ * x2APIC mode or move its base: every access therefore asks
+ * IA32_APIC_BASE for this CPU's mode and base now, never a copy from boot.
  */
 #include "arch/apic.h"
 #include "arch/cpu.h"
@@ -11,6 +15,7 @@
 #include "kernel/log.h"
 
 #define APIC_REG_ID             0x020
+#define APIC_REG_TPR            0x080
 #define APIC_REG_EOI            0x0B0
 #define APIC_REG_SVR            0x0F0
 #define APIC_REG_ISR            0x100   /* eight 32-bit registers, 0x10 apart: vectors 0-255 */
@@ -28,12 +33,12 @@
 #define ICR_SEND_PENDING        (1u << 12)
 #define ICR_LEVEL_ASSERT        (1u << 14)
 
-static bool x2apic;
-static volatile uint32_t *xapic_mmio;
+static bool boot_x2apic;      /* the mode the firmware left the boot CPU in */
+static bool boot_mode_known;
 
 bool apic_x2apic_mode(void)
 {
-	return x2apic;
+	return boot_x2apic;
 }
 
 uint64_t apic_base_address(void)
@@ -41,47 +46,72 @@ uint64_t apic_base_address(void)
 	return rdmsr(IA32_APIC_BASE) & APIC_BASE_ADDRESS_MASK;
 }
 
+static bool x2apic_now(void)
+{
+	return rdmsr(IA32_APIC_BASE) & APIC_BASE_X2APIC_ENABLE;
+}
+
 static uint32_t apic_read(uint32_t reg)
 {
-	if (x2apic)
-		return (uint32_t)rdmsr(0x800 + reg / 16);
-	return xapic_mmio[reg / 4];
+	uint64_t base = rdmsr(IA32_APIC_BASE);
+
+	if (base & APIC_BASE_X2APIC_ENABLE)
+		return (uint32_t)rdmsr(IA32_X2APIC_FIRST + reg / 16);
+	return ((volatile uint32_t *)(uintptr_t)(base & APIC_BASE_ADDRESS_MASK))[reg / 4];
 }
 
 static void apic_write(uint32_t reg, uint32_t value)
 {
-	if (x2apic)
-		wrmsr(0x800 + reg / 16, value);
+	uint64_t base = rdmsr(IA32_APIC_BASE);
+
+	if (base & APIC_BASE_X2APIC_ENABLE)
+		wrmsr(IA32_X2APIC_FIRST + reg / 16, value);
 	else
-		xapic_mmio[reg / 4] = value;
+		((volatile uint32_t *)(uintptr_t)(base & APIC_BASE_ADDRESS_MASK))[reg / 4] = value;
 }
 
 void apic_init_this_cpu(void)
 {
 	uint64_t base = rdmsr(IA32_APIC_BASE);
 
-	if (!xapic_mmio && !x2apic) {
+	if (!boot_mode_known) {
 		/* The boot CPU: keep the mode the firmware chose. */
-		x2apic = (base & APIC_BASE_X2APIC_ENABLE) != 0;
-		xapic_mmio = (volatile uint32_t *)(uintptr_t)(base & APIC_BASE_ADDRESS_MASK);
+		boot_x2apic = (base & APIC_BASE_X2APIC_ENABLE) != 0;
+		boot_mode_known = true;
 	}
 	if (!(base & APIC_BASE_ENABLE))
 		wrmsr(IA32_APIC_BASE, base |= APIC_BASE_ENABLE);
-	if (x2apic && !(base & APIC_BASE_X2APIC_ENABLE))
+	if (boot_x2apic && !(base & APIC_BASE_X2APIC_ENABLE))
 		wrmsr(IA32_APIC_BASE, base | APIC_BASE_X2APIC_ENABLE);
 	apic_write(APIC_REG_SVR, SVR_APIC_ENABLE | SVR_SPURIOUS_VECTOR);
 }
 
+void apic_reclaim_this_cpu(void)
+{
+	uint64_t base = rdmsr(IA32_APIC_BASE);
+
+	if (!(base & APIC_BASE_ENABLE))
+		wrmsr(IA32_APIC_BASE, base | APIC_BASE_ENABLE);
+	apic_write(APIC_REG_TPR, 0);
+	apic_write(APIC_REG_SVR, SVR_APIC_ENABLE | SVR_SPURIOUS_VECTOR);
+}
+
+void apic_software_disable(void)
+{
+	/* The SVR's reset value: software disabled, spurious vector 0xFF (SDM Vol. 3A, 12.4.7.1). */
+	apic_write(APIC_REG_SVR, SVR_SPURIOUS_VECTOR);
+}
+
 uint32_t apic_id(void)
 {
-	if (x2apic)
+	if (x2apic_now())
 		return (uint32_t)rdmsr(IA32_X2APIC_APICID);
-	return xapic_mmio[APIC_REG_ID / 4] >> 24;
+	return apic_read(APIC_REG_ID) >> 24;
 }
 
 static bool wait_icr_idle(void)
 {
-	if (x2apic)
+	if (x2apic_now())
 		return true;    /* x2APIC ICR writes are not pending (SDM Vol. 3A, 12.12.9) */
 	for (unsigned i = 0; i < 1000000; i++) {
 		if (!(apic_read(APIC_REG_ICR_LOW) & ICR_SEND_PENDING))
@@ -95,7 +125,7 @@ static bool send_ipi(uint32_t destination, uint32_t command)
 {
 	if (!wait_icr_idle())
 		return false;
-	if (x2apic) {
+	if (x2apic_now()) {
 		wrmsr(IA32_X2APIC_ICR, ((uint64_t)destination << 32) | command);
 	} else {
 		apic_write(APIC_REG_ESR, 0);

@@ -16,7 +16,16 @@
 
 /* Enables the calling CPU's local APIC (boot CPU first: it decides the mode). */
 void apic_init_this_cpu(void);
+/* The mode the firmware left the boot CPU's APIC in (each access uses the current mode). */
 bool apic_x2apic_mode(void);
+/*
+ * After the guest used this CPU: makes its APIC able to take veneer's
+ * wake-up IPI again (globally and software enabled, TPR 0), whatever the
+ * guest left it in.
+ */
+void apic_reclaim_this_cpu(void);
+/* The SVR's reset value (software disabled), as INIT leaves it, for a vCPU that starts afresh. */
+void apic_software_disable(void);
 uint32_t apic_id(void);
 uint64_t apic_base_address(void);
 

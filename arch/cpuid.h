@@ -51,6 +51,14 @@ static inline bool cpu_has_1gb_pages(void)
 	       (cpuid(0x80000001, 0).edx & CPUID_80000001_EDX_PAGE1GB);
 }
 
+/* MAXPHYADDR: CPUID.80000008H:EAX[7:0], or 36 without that leaf (SDM Vol. 3A, "Enumeration of Paging Features by CPUID"). */
+static inline unsigned cpu_max_phys_addr_bits(void)
+{
+	if (cpuid_max_extended_leaf() < 0x80000008)
+		return 36;
+	return cpuid(0x80000008, 0).eax & 0xFF;
+}
+
 static inline bool cpu_has_nx(void)
 {
 	return cpuid_max_extended_leaf() >= 0x80000001 &&

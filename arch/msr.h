@@ -27,6 +27,7 @@ enum msr {
 	IA32_SYSENTER_ESP               = 0x175,
 	IA32_SYSENTER_EIP               = 0x176,
 	IA32_MCG_CAP                    = 0x179,
+	IA32_MCG_STATUS                 = 0x17A,
 	IA32_PERFEVTSEL0                = 0x186,
 	IA32_PERFEVTSEL7                = 0x18D,
 	IA32_FIXED_CTR0                 = 0x309,
@@ -77,10 +78,12 @@ enum msr {
 	IA32_VMX_VMFUNC                 = 0x491,
 	IA32_VMX_PROCBASED_CTLS3        = 0x492,
 
+	IA32_X2APIC_FIRST               = 0x800,       /* the x2APIC registers: 0x800 + offset / 16 */
 	IA32_X2APIC_APICID              = 0x802,
 	IA32_X2APIC_EOI                 = 0x80B,
 	IA32_X2APIC_SIVR                = 0x80F,
 	IA32_X2APIC_ICR                 = 0x830,
+	IA32_X2APIC_LAST                = 0x8FF,
 
 	IA32_XSS                        = 0xDA0,
 

@@ -27,18 +27,10 @@ static const struct {
 	{ IA32_MTRR_FIX4K_F8000, 80 },
 };
 
-/* MAXPHYADDR: CPUID.80000008H:EAX[7:0], or 36 without that leaf (SDM Vol. 3A, "Enumeration of Paging Features by CPUID"). */
-static unsigned max_phys_addr_bits(void)
-{
-	if (cpuid_max_extended_leaf() < 0x80000008)
-		return 36;
-	return cpuid(0x80000008, 0).eax & 0xFF;
-}
-
 void mtrr_read(struct mtrr_state *out)
 {
 	memset(out, 0, sizeof(*out));
-	out->phys_addr_mask = mtrr_phys_addr_mask(max_phys_addr_bits());
+	out->phys_addr_mask = mtrr_phys_addr_mask(cpu_max_phys_addr_bits());
 	if (!(cpuid(1, 0).edx & CPUID_1_EDX_MTRR))
 		return;
 

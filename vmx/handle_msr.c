@@ -5,12 +5,15 @@
  *     VMX), and cannot be written;
  *   - the VMX capability MSRs and the performance-monitoring MSRs do not
  *     exist for the guest (#GP): CPUID hides VMX and the PMU;
- *   - IA32_APIC_BASE writes are checked: the local APIC stays enabled at its
- *     address, because veneer's own IPIs go through it (on Bochs, clearing
- *     the enable bit would even leave it dead until reset);
+ *   - IA32_APIC_BASE is the guest's own per vCPU, with the SDM's checks,
+ *     carried out on the shared APIC as vmx/guest/local_apic.h describes;
+ *     while the guest's APIC is off but the real one stays in x2APIC mode,
+ *     the x2APIC MSRs exit too, and raise #GP as on a disabled APIC;
  *   - IA32_SMM_MONITOR_CTL and microcode updates are refused;
- *   - IA32_MISC_ENABLE and IA32_BIOS_SIGN_ID are forwarded, with stand-in
- *     values where the CPU lacks them (Bochs), since Linux uses them early;
+ *   - IA32_MISC_ENABLE, IA32_BIOS_SIGN_ID, IA32_MCG_CAP and IA32_MCG_STATUS
+ *     exit only where a probe at boot found the CPU lacking them (Bochs):
+ *     then each vCPU has a stand-in that starts at the reset value and keeps
+ *     what the guest writes (vmx/msr_policy.c), since Linux uses them early;
  *   - any MSR outside the two bitmap ranges always exits (SDM Vol. 3C,
  *     "MSR-Bitmap Address"); no such MSR exists on Intel CPUs that the
  *     guest may use, so they raise #GP.  veneer decides this itself: Bochs
@@ -21,6 +24,7 @@
 #include "arch/msr.h"
 #include "kernel/log.h"
 #include "vmx/exit_handlers.h"
+#include "vmx/guest/local_apic.h"
 #include "vmx/guest/smp.h"
 #include "vmx/msr_bitmap.h"
 #include "vmx/msr_policy.h"
@@ -33,10 +37,31 @@ static bool gp(struct vcpu *vcpu, const char *what, uint32_t msr)
 	return true;
 }
 
+/* An x2APIC register while the guest's APIC is not in x2APIC mode: #GP (SDM Vol. 3A, 12.12.1.2). */
+static bool x2apic_register_absent(const struct vcpu *vcpu, uint32_t msr)
+{
+	return msr >= IA32_X2APIC_FIRST && msr <= IA32_X2APIC_LAST && !guest_apic_x2apic(vcpu);
+}
+
+/* The vCPU's stand-in for msr, or NULL where the CPU has the MSR itself. */
+static uint64_t *stand_in_of(struct vcpu *vcpu, uint32_t msr)
+{
+	int slot = msr_stand_in_slot(msr);
+
+	if (slot < 0 || !msr_stand_in_needed(slot))
+		return NULL;
+	if (!vcpu->stand_ins_loaded) {
+		for (int i = 0; i < STAND_IN_COUNT; i++)
+			vcpu->stand_in[i] = msr_stand_in_reset_value(i);
+		vcpu->stand_ins_loaded = true;
+	}
+	return &vcpu->stand_in[slot];
+}
+
 bool handle_rdmsr(struct vcpu *vcpu)
 {
 	uint32_t msr = regs_ecx(&vcpu->regs);
-	uint64_t value;
+	uint64_t value, *stand_in;
 
 	switch (msr_policy_of(msr)) {
 	case MSR_POLICY_FEATURE_CONTROL:
@@ -46,15 +71,18 @@ bool handle_rdmsr(struct vcpu *vcpu)
 	case MSR_POLICY_PASS_THROUGH:
 	case MSR_POLICY_FORWARD:
 	case MSR_POLICY_X2APIC_ICR:
-		if (!msr_bitmap_covers(msr) || !rdmsr_safe(msr, &value))
+		if (!msr_bitmap_covers(msr) || x2apic_register_absent(vcpu, msr) || !rdmsr_safe(msr, &value))
 			return gp(vcpu, "read", msr);
 		break;
 	case MSR_POLICY_APIC_BASE:
-		value = rdmsr(IA32_APIC_BASE);
+		value = vcpu->apic_base;
 		break;
 	case MSR_POLICY_STAND_IN:
-		if (!rdmsr_safe(msr, &value))
-			value = msr_stand_in(msr);
+		stand_in = stand_in_of(vcpu, msr);
+		if (stand_in)
+			value = *stand_in;
+		else if (!rdmsr_safe(msr, &value))
+			return gp(vcpu, "read", msr);
 		break;
 	case MSR_POLICY_DENY:
 	default:
@@ -65,47 +93,34 @@ bool handle_rdmsr(struct vcpu *vcpu)
 	return true;
 }
 
-/* A guest write to IA32_APIC_BASE: the enable bit stays set and the base stays put; x2APIC may be turned on. */
-static bool apic_base_write_allowed(uint64_t value)
-{
-	uint64_t current = rdmsr(IA32_APIC_BASE);
-	uint64_t fixed = APIC_BASE_ENABLE | APIC_BASE_ADDRESS_MASK | APIC_BASE_BSP;
-
-	if ((value & fixed) != (current & fixed))
-		return false;
-	/* Leaving x2APIC mode needs the enable bit cleared first, which is already refused. */
-	if ((current & APIC_BASE_X2APIC_ENABLE) && !(value & APIC_BASE_X2APIC_ENABLE))
-		return false;
-	return true;
-}
-
 bool handle_wrmsr(struct vcpu *vcpu)
 {
 	uint32_t msr = regs_ecx(&vcpu->regs);
 	uint64_t value = regs_edx_eax(&vcpu->regs);
+	uint64_t *stand_in;
 
 	switch (msr_policy_of(msr)) {
 	case MSR_POLICY_APIC_BASE:
-		if (!apic_base_write_allowed(value)) {
-			pr_warn("vcpu: refused guest write %#llx to IA32_APIC_BASE (%#llx): the local APIC must stay "
-				"enabled at its address", (unsigned long long)value,
-				(unsigned long long)rdmsr(IA32_APIC_BASE));
-			return gp(vcpu, "write", msr);
-		}
-		if (!wrmsr_safe(msr, value))
+		if (!guest_apic_base_write(vcpu, value))
 			return gp(vcpu, "write", msr);
 		break;
 	case MSR_POLICY_PASS_THROUGH:
 	case MSR_POLICY_FORWARD:
-		if (!msr_bitmap_covers(msr) || !wrmsr_safe(msr, value))
+		if (!msr_bitmap_covers(msr) || x2apic_register_absent(vcpu, msr) || !wrmsr_safe(msr, value))
 			return gp(vcpu, "write", msr);
 		break;
 	case MSR_POLICY_STAND_IN:
-		/* Where the CPU lacks the MSR there is nothing to change: the write is dropped. */
-		wrmsr_safe(msr, value);
+		stand_in = stand_in_of(vcpu, msr);
+		if (stand_in) {
+			if (!msr_stand_in_write_allowed(msr_stand_in_slot(msr), value))
+				return gp(vcpu, "write", msr);
+			*stand_in = value;
+		} else if (!wrmsr_safe(msr, value)) {
+			return gp(vcpu, "write", msr);
+		}
 		break;
 	case MSR_POLICY_X2APIC_ICR:
-		if (!(rdmsr(IA32_APIC_BASE) & APIC_BASE_X2APIC_ENABLE))
+		if (!guest_apic_x2apic(vcpu))
 			return gp(vcpu, "write", msr);
 		guest_x2apic_icr_write(value);
 		break;

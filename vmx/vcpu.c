@@ -8,6 +8,7 @@
  * Field rules cited below are from SDM Vol. 3C, "Checks on Host Control
  * Registers, MSRs, and SSP" and "Checks on the Guest State Area".
  */
+#include "arch/apic.h"
 #include "arch/cpu.h"
 #include "arch/cpuid.h"
 #include "arch/descriptors.h"
@@ -18,6 +19,7 @@
 #include "kernel/string.h"
 #include "vmx/exit_stats.h"
 #include "vmx/guest/guest.h"
+#include "vmx/guest/local_apic.h"
 #include "vmx/vcpu.h"
 #include "vmx/vcpu_controls.h"
 #include "vmx/vmcs.h"
@@ -230,6 +232,7 @@ enum guest_end vcpu_run(struct vcpu *vcpu)
 	setup_controls(vcpu);
 	setup_host_state(vcpu);
 	vcpu_load_guest_state(vcpu, &vcpu->entry);
+	guest_apic_vcpu_start(vcpu);
 	if (vcpu_controls()->proc2 & SECONDARY_ENABLE_VPID) {
 		struct vmx_result r = invvpid(INVVPID_SINGLE_CONTEXT, vcpu->vpid, 0);
 		if (!vmx_succeeded(r) && vmx_has_invvpid_all(vmx_caps()))
@@ -257,6 +260,8 @@ enum guest_end vcpu_run(struct vcpu *vcpu)
 	}
 	exit_stats_print(vcpu);
 	vmcs_unbind(vcpu->vmcs);
+	/* The guest may have left the APIC unable to take veneer's IPIs (software disabled, TPR raised). */
+	apic_reclaim_this_cpu();
 	this_cpu()->vcpu = NULL;
 	return vcpu->end;
 }

@@ -15,6 +15,7 @@
 #include "arch/registers.h"
 #include "vmx/guest/guest.h"
 #include "vmx/exit_reasons.h"
+#include "vmx/msr_policy.h"
 #include "vmx/vmcs.h"
 #include "vmx/vmx_entry.h"
 
@@ -61,6 +62,13 @@ struct vcpu {
 	volatile bool sipi_pending;
 	volatile unsigned sipi_vector;
 	volatile bool pending_init;
+	volatile bool in_guest;         /* between VM entry and the end of vcpu_run: no wake-up IPI then */
+
+	/* What the guest's IA32_APIC_BASE reads: the guest's own value (vmx/guest/local_apic.c). */
+	uint64_t apic_base;
+	/* MSRs the CPU lacks, answered per vCPU (vmx/msr_policy.h); set up at the first start. */
+	uint64_t stand_in[STAND_IN_COUNT];
+	bool stand_ins_loaded;
 };
 
 /* All exits so far (the sum of exit_count: one counter less on the exit path). */

@@ -11,6 +11,7 @@
 #include "vmx/ept.h"
 #include "vmx/guest/guest.h"
 #include "vmx/guest/io.h"
+#include "vmx/guest/local_apic.h"
 #include "vmx/guest/memory.h"
 #include "vmx/guest/paging.h"
 #include "vmx/guest/smp.h"
@@ -120,13 +121,18 @@ bool handle_sipi(struct vcpu *vcpu)
 	return true;
 }
 
-/* sipi=intercept, on an AP, as its work: the vCPU waits for the guest's SIPI, runs, and waits again after an INIT. */
+/*
+ * sipi=intercept, on an AP, as its work: the vCPU waits for the guest's
+ * SIPI, runs, and waits again after an INIT, or after halting for good:
+ * that is how an operating system parks a CPU it takes offline (Linux:
+ * HLT with interrupts off), and INIT-SIPI-SIPI brings it back.
+ */
 static void ap_guest_loop(void)
 {
 	struct vcpu *v = this_cpu()->guest_vcpu;
 
 	for (;;) {
-		while (!v->sipi_pending && !shutdown_in_progress)
+		while (!__atomic_load_n(&v->sipi_pending, __ATOMIC_SEQ_CST) && !shutdown_in_progress)
 			asm volatile("sti; hlt; cli" : : : "memory");
 		if (shutdown_in_progress)
 			return;
@@ -136,9 +142,14 @@ static void ap_guest_loop(void)
 		v->entry.mode = GUEST_ENTRY_REAL_MODE;
 		v->entry.real_mode_segment = (uint16_t)(vector << 8);  /* CS = vector << 8, IP = 0 */
 		v->entry.rip = 0;
+		/* INIT left the APIC's registers at their reset values (SDM Vol. 3A, 12.4.7.3); the guest sets it up again. */
+		apic_software_disable();
+		__atomic_store_n(&v->in_guest, true, __ATOMIC_SEQ_CST);
 		vcpu_run(v);
-		if (v->end != GUEST_END_INIT)
-			return;         /* halted for good, or crashed: this CPU goes idle */
+		/* vcpu_run gave the APIC back to veneer: from here on a SIPI needs the wake-up IPI. */
+		__atomic_store_n(&v->in_guest, false, __ATOMIC_SEQ_CST);
+		if (v->end != GUEST_END_INIT && v->end != GUEST_END_HALTED)
+			return;         /* crashed, or the run ends: this CPU goes idle */
 	}
 }
 
@@ -155,8 +166,14 @@ static void deliver(struct vcpu *target, struct percpu *cpu, unsigned mode, unsi
 		return;         /* a SIPI is ignored unless the CPU waits for one (the second of the pair) */
 	target->waiting_for_sipi = false;
 	target->sipi_vector = vector;
-	__atomic_store_n(&target->sipi_pending, true, __ATOMIC_RELEASE);
-	apic_send_fixed(cpu->apic_id, VECTOR_WAKEUP);
+	__atomic_store_n(&target->sipi_pending, true, __ATOMIC_SEQ_CST);
+	/*
+	 * A vCPU still in the guest (its INIT not yet taken) finds the SIPI when
+	 * it leaves; the wake-up vector would reach the guest instead.  Both
+	 * sides store, then load, sequentially consistent: one of them sees the other.
+	 */
+	if (!__atomic_load_n(&target->in_guest, __ATOMIC_SEQ_CST))
+		apic_send_fixed(cpu->apic_id, VECTOR_WAKEUP);
 	pr_debug("guest: SIPI to the vCPU on CPU %u: start at %#x:0000", cpu->cpu_id, vector << 8);
 }
 
@@ -197,6 +214,23 @@ static bool emulate_icr(uint32_t low, uint32_t destination)
 			deliver(target, cpu, mode, low & 0xFF);
 	}
 	return true;
+}
+
+void guest_apic_page_follow(struct guest *guest, uint64_t old_page, uint64_t new_page)
+{
+	if (!guest_apic_page || guest_apic_page != old_page)
+		return;         /* no interception, or another CPU's APIC moved first */
+	uint64_t uc = (uint64_t)MTRR_TYPE_UC << EPT_MEMORY_TYPE_SHIFT;
+	if (ept_map_page(&guest->ept, old_page, old_page, EPT_RWX | uc) != EPT_OK ||
+	    ept_map_page(&guest->ept, new_page, new_page, EPT_READ | uc) != EPT_OK) {
+		pr_error("guest: cannot move the write-protected local APIC page to %#llx: the guest cannot start "
+			 "its other CPUs from there", (unsigned long long)new_page);
+		return;
+	}
+	guest_apic_page = new_page;
+	ept_invalidate_context(guest->ept.eptp);
+	pr_info("guest: the local APIC moved from %#llx to %#llx; its interrupt command register is intercepted there",
+		(unsigned long long)old_page, (unsigned long long)new_page);
 }
 
 void guest_x2apic_icr_write(uint64_t value)
@@ -255,7 +289,10 @@ bool guest_apic_page_write(struct vcpu *vcpu, uint64_t gpa)
 	unsigned offset = (unsigned)(gpa & 0xFFF);
 	volatile uint32_t *apic = (volatile uint32_t *)(uintptr_t)guest_apic_page;
 
-	if (offset != APIC_ICR_LOW || !emulate_icr(value, apic[APIC_ICR_HIGH / 4] >> 24)) {
+	if (!guest_apic_xapic(vcpu)) {
+		/* A globally disabled APIC (or one in x2APIC mode) does not answer at its page. */
+		pr_debug("guest: ignored a write to local APIC offset %#x: the APIC is not in xAPIC mode", offset);
+	} else if (offset != APIC_ICR_LOW || !emulate_icr(value, apic[APIC_ICR_HIGH / 4] >> 24)) {
 		if (store.size == 4 && !(offset & 3))
 			apic[offset / 4] = value;
 		else

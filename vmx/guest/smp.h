@@ -39,6 +39,9 @@ bool guest_apic_page_write(struct vcpu *vcpu, uint64_t gpa);
 /* A guest write to the x2APIC ICR (MSR 0x830): emulated INIT/SIPI, anything else sent. */
 void guest_x2apic_icr_write(uint64_t value);
 
+/* The guest moved its APIC from old_page to new_page: the write protection follows (EPT is shared: the last move wins). */
+void guest_apic_page_follow(struct guest *guest, uint64_t old_page, uint64_t new_page);
+
 /* The guest-physical page of the local APIC the guest sees (write-protected). */
 extern uint64_t guest_apic_page;
 

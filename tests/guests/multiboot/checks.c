@@ -589,6 +589,7 @@ const struct mb_test mb_tests_read[] = {
 	{ "modules", test_modules },
 	{ "loader-name", test_loader_name },
 	{ "hypervisor", test_hypervisor },
+	{ "apic-restart", test_apic_restart },
 };
 const size_t mb_tests_read_count = sizeof(mb_tests_read) / sizeof(mb_tests_read[0]);
 

@@ -116,6 +116,9 @@ struct mb_options {
 
 extern struct mb_options options;
 
+/* apic.c: the local APIC disabled and enabled again, as some kernels start. */
+void test_apic_restart(void);
+
 /* The common checks, in the order they run (checks.c). */
 extern const struct mb_test mb_tests_read[];            /* they only read memory */
 extern const size_t mb_tests_read_count;
