@@ -41,6 +41,7 @@
 #define RFLAGS_CF       (1ULL << 0)
 #define RFLAGS_ZF       (1ULL << 6)
 #define RFLAGS_IF       (1ULL << 9)
+#define RFLAGS_RF       (1ULL << 16)
 
 #define DEFINE_CR_ACCESSORS(n)                                          \
 	static inline uint64_t read_cr##n(void)                         \

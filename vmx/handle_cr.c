@@ -15,6 +15,7 @@
  * guest with EPT), CR3 only exits on CPUs that force it, handled too.
  */
 #include "arch/cpu.h"
+#include "arch/cpuid.h"
 #include "arch/msr.h"
 #include "vmx/exit_handlers.h"
 #include "vmx/exit_qualification.h"
@@ -26,6 +27,11 @@
 
 #define CR0_RESERVED_HIGH       0xFFFFFFFF00000000ULL
 #define CR3_PAE_PDPT_MASK       0xFFFFFFE0ULL
+#define PDPTE_PRESENT           (1ULL << 0)
+#define PDPTE_RESERVED_LOW      0x1E6ULL        /* bits 2:1 and 8:5 (SDM Vol. 3A, table "Format of a PAE PDPTE") */
+/* Changing one of these while PAE paging is (or comes) in use reloads the PDPTEs (SDM Vol. 3A, 4.4.1). */
+#define CR0_PDPTE_RELOAD        (CR0_CD | CR0_NW | CR0_PG)
+#define CR4_PDPTE_RELOAD        (CR4_PAE | CR4_PGE | CR4_PSE | CR4_SMEP)
 
 static uint64_t read_gpr(struct vcpu *vcpu, unsigned index)
 {
@@ -51,11 +57,20 @@ static bool in_ia32e_mode(void)
  * Registers...").  They are read through the guest-memory accessor before
  * anything changes: a table veneer cannot read for the guest makes the
  * MOV raise #GP and leave the control registers as they were, as the CPU
- * does for PDPTEs it cannot use (SDM Vol. 3A, "PDPTE Registers").
+ * does for PDPTEs it cannot use (SDM Vol. 3A, "PDPTE Registers"); so
+ * does a present PDPTE with a reserved bit, which would otherwise fail the
+ * VM entry.
  */
 static bool read_pdptes(const struct guest *guest, uint64_t cr3, uint64_t pdpte[4])
 {
-	return guest_memory_read(guest, cr3 & CR3_PAE_PDPT_MASK, pdpte, 4 * sizeof(uint64_t)) == GUEST_MEMORY_OK;
+	uint64_t reserved = PDPTE_RESERVED_LOW | (~0ULL << cpu_max_phys_addr_bits());
+
+	if (guest_memory_read(guest, cr3 & CR3_PAE_PDPT_MASK, pdpte, 4 * sizeof(uint64_t)) != GUEST_MEMORY_OK)
+		return false;
+	for (int i = 0; i < 4; i++)
+		if ((pdpte[i] & PDPTE_PRESENT) && (pdpte[i] & reserved))
+			return false;
+	return true;
 }
 
 static void store_pdptes(const uint64_t pdpte[4])
@@ -84,8 +99,9 @@ static bool emulate_cr0_write(const struct guest *guest, uint64_t value)
 
 	bool paging_on = (value & CR0_PG) && !(old & CR0_PG);
 	bool paging_off = !(value & CR0_PG) && (old & CR0_PG);
-	/* Paging on without EFER.LME: PAE paging when CR4.PAE (with LME, IA-32e mode needs no PDPTEs). */
-	bool loads_pdptes = paging_on && (cr4 & CR4_PAE) && !(efer & EFER_LME);
+	/* PAE paging afterwards (with LME, IA-32e mode needs no PDPTEs), and a bit changed that reloads them. */
+	bool loads_pdptes = (value & CR0_PG) && (cr4 & CR4_PAE) && !(efer & EFER_LME) &&
+			    ((value ^ old) & CR0_PDPTE_RELOAD);
 	uint64_t pdpte[4];
 	if (loads_pdptes && !read_pdptes(guest, vmcs_readn(GUEST_CR3), pdpte))
 		return false;
@@ -121,7 +137,7 @@ static bool emulate_cr4_write(const struct guest *guest, uint64_t value)
 		return false;
 	if ((value & CR4_PCIDE) && !(old & CR4_PCIDE) && (!in_ia32e_mode() || (vmcs_readn(GUEST_CR3) & 0xFFF)))
 		return false;
-	bool loads_pdptes = ((value ^ old) & CR4_PAE) && pae_paging(cr0, value);
+	bool loads_pdptes = ((value ^ old) & CR4_PDPTE_RELOAD) && pae_paging(cr0, value);
 	uint64_t pdpte[4];
 	if (loads_pdptes && !read_pdptes(guest, vmcs_readn(GUEST_CR3), pdpte))
 		return false;

@@ -143,6 +143,19 @@ enum vmx_exception_class vmx_exception_class(unsigned vector)
 	}
 }
 
+bool vmx_exception_is_fault(unsigned vector)
+{
+	switch (vector) {
+	case VECTOR_DE: case VECTOR_BR: case VECTOR_UD: case VECTOR_NM:
+	case VECTOR_TS: case VECTOR_NP: case VECTOR_SS: case VECTOR_GP:
+	case VECTOR_PF: case VECTOR_MF: case VECTOR_AC: case VECTOR_XM:
+	case VECTOR_VE: case VECTOR_CP:
+		return true;
+	default:
+		return false;
+	}
+}
+
 enum vmx_event_combination vmx_combine_events(uint32_t first_info, unsigned second_vector)
 {
 	struct vmx_interruption_info first = vmx_decode_interruption_info(first_info);

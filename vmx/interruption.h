@@ -153,6 +153,16 @@ enum vmx_exception_class {
 
 enum vmx_exception_class vmx_exception_class(unsigned vector);
 
+/*
+ * Whether the exception is a fault: reported before the instruction that
+ * raised it, which is restarted (SDM Vol. 3A, table "Exceptions and
+ * Interrupts", type column).  A fault's frame has RFLAGS.RF = 1 (SDM Vol.
+ * 3A, "EFLAGS Register"/"Interrupt and Exception Handling": RF is set in
+ * the image pushed for every fault but an instruction breakpoint).
+ * #DB is a fault or a trap by cause; it counts as neither here.
+ */
+bool vmx_exception_is_fault(unsigned vector);
+
 enum vmx_event_combination {
 	VMX_DELIVER_SECOND,             /* handle serially: inject the new exception alone */
 	VMX_DELIVER_DOUBLE_FAULT,       /* inject #DF with error code 0 */

@@ -10,8 +10,14 @@
  *     map and its real-mode and paging-off start); VPID, RDTSCP, INVPCID and
  *     XSAVES are enabled when present so a modern guest does not get #UD.
  *   - exit/entry: a 64-bit host, and IA32_EFER saved and loaded both ways
- *     (the guest switches modes itself); IA32_PAT too when possible.  Never
- *     "load IA32_PERF_GLOBAL_CTRL": Bochs advertises it but lacks the MSR.
+ *     (the guest switches modes itself); IA32_PAT too when possible.  The
+ *     debug controls too: every VM exit sets DR7 to 0x400 and clears
+ *     IA32_DEBUGCTL (SDM Vol. 3C, "Loading Host Control Registers, Debug
+ *     Registers, MSRs"), so without "save debug controls" and "load debug
+ *     controls" (which the TRUE capability MSRs allow to be 0) the guest's
+ *     DR7 and IA32_DEBUGCTL would not survive an exit.  DR0-DR3 and DR6 are
+ *     not in the VMCS: no exit changes them, and veneer never uses them.
+ *     Never "load IA32_PERF_GLOBAL_CTRL": Bochs advertises it but lacks the MSR.
  */
 #include "arch/cpu.h"
 #include "kernel/log.h"
@@ -54,9 +60,11 @@ bool vcpu_controls_init(void)
 			    SECONDARY_ENABLE_XSAVES_XRSTORS,
 		    &controls.proc2) ||
 	    !adjust(VMX_CONTROLS_EXIT,
-		    VM_EXIT_HOST_ADDRESS_SPACE_SIZE | VM_EXIT_SAVE_IA32_EFER | VM_EXIT_LOAD_IA32_EFER,
+		    VM_EXIT_HOST_ADDRESS_SPACE_SIZE | VM_EXIT_SAVE_IA32_EFER | VM_EXIT_LOAD_IA32_EFER |
+			    VM_EXIT_SAVE_DEBUG_CONTROLS,
 		    VM_EXIT_SAVE_IA32_PAT | VM_EXIT_LOAD_IA32_PAT, &controls.exit) ||
-	    !adjust(VMX_CONTROLS_ENTRY, VM_ENTRY_LOAD_IA32_EFER, VM_ENTRY_LOAD_IA32_PAT, &controls.entry))
+	    !adjust(VMX_CONTROLS_ENTRY, VM_ENTRY_LOAD_IA32_EFER | VM_ENTRY_LOAD_DEBUG_CONTROLS, VM_ENTRY_LOAD_IA32_PAT,
+		    &controls.entry))
 		return false;
 
 	/* PAT is switched only if both directions are available. */

@@ -21,6 +21,14 @@ void vcpu_inject_exception(struct vcpu *vcpu, unsigned vector, uint32_t error_co
 		vmcs_write32(VM_ENTRY_EXCEPTION_ERROR_CODE, error_code);
 	if (vmx_interruption_type_needs_instruction_length(type))
 		vmcs_write32(VM_ENTRY_INSTRUCTION_LENGTH, vmcs_read32(VM_EXIT_INSTRUCTION_LENGTH));
+	/*
+	 * Injection pushes the guest-state RFLAGS as it is (SDM Vol. 3C, "Event
+	 * Injection"); a fault the CPU raised itself pushes RF = 1, so the
+	 * handler's IRET does not take an instruction breakpoint twice.  (A
+	 * real-mode frame has no room for RF.)
+	 */
+	if (protected_mode && type == VMX_INTR_HARDWARE_EXCEPTION && vmx_exception_is_fault(vector))
+		vmcs_writen(GUEST_RFLAGS, vmcs_readn(GUEST_RFLAGS) | RFLAGS_RF);
 }
 
 unsigned vcpu_cpl(void)

@@ -197,3 +197,14 @@ TEST(combining_events_gives_double_and_triple_faults)
 	EXPECT_EQ(vmx_combine_events(bp, 14), VMX_DELIVER_SECOND);
 	EXPECT_EQ(vmx_combine_events(gp & ~VMX_INTR_INFO_VALID, 13), VMX_DELIVER_SECOND);
 }
+
+TEST(interruption_fault_class_exceptions)
+{
+	static const unsigned faults[] = { 0, 5, 6, 7, 10, 11, 12, 13, 14, 16, 17, 19, 20, 21 };
+	static const unsigned others[] = { 1, 2, 3, 4, 8, 18, 32, 255 };        /* #DB, NMI, traps, aborts, interrupts */
+
+	for (unsigned i = 0; i < sizeof(faults) / sizeof(faults[0]); i++)
+		EXPECT(vmx_exception_is_fault(faults[i]));
+	for (unsigned i = 0; i < sizeof(others) / sizeof(others[0]); i++)
+		EXPECT(!vmx_exception_is_fault(others[i]));
+}

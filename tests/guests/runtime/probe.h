@@ -37,11 +37,13 @@
 #ifndef __ASSEMBLY__
 extern volatile int probe_vector;
 extern volatile unsigned long probe_error;
+extern volatile unsigned long probe_flags;      /* the (E/R)FLAGS image the exception pushed */
 
 static inline void probe_arm(void)
 {
 	probe_vector = PROBE_NONE;
 	probe_error = 0;
+	probe_flags = 0;
 }
 #endif
 

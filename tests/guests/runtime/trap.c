@@ -21,6 +21,7 @@ extern const struct probe_entry __probe_table_start[], __probe_table_end[];
 
 volatile int probe_vector = PROBE_NONE;
 volatile unsigned long probe_error;
+volatile unsigned long probe_flags;
 
 /* SDM Vol. 3A, Table 6-1 "Protected-Mode Exceptions and Interrupts". */
 static const char *const mnemonics[32] = {
@@ -55,6 +56,7 @@ void trap_dispatch(struct trap_frame *frame)
 	if (probe) {
 		probe_vector = (int)frame->vector;
 		probe_error = frame->error;
+		probe_flags = frame->flags;
 		frame->ip = probe->resume;
 		return;
 	}
