@@ -5,7 +5,8 @@ Writes damaged guest images for the scenarios that check veneer's answer
 to a bad guest module (tests/scenarios/guest-bad-*.scn):
 
   unknown.bin            text: no kernel format veneer knows
-  truncated-bzImage      the first 1 MiB of a real bzImage
+  truncated-bzImage      the first 4 KiB of a real bzImage: it ends inside the
+                         setup code (GRUB loads a bzImage cut anywhere after it)
   old-protocol-bzImage   a bzImage whose header claims boot protocol 2.01
   corrupt.elf            a test guest whose program headers point past the end
   overlap.elf            a test guest whose segment sits on veneer's image (2 MiB)
@@ -30,7 +31,7 @@ def main():
     elf = bytearray(open(guest64, "rb").read())
 
     write(os.path.join(out, "unknown.bin"), b"This is not a kernel.\n" * 64)
-    write(os.path.join(out, "truncated-bzImage"), kernel[: 1 << 20])
+    write(os.path.join(out, "truncated-bzImage"), kernel[:4096])
 
     old = bytearray(kernel)
     struct.pack_into("<H", old, 0x206, 0x0201)          # setup header: version

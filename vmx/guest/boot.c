@@ -39,19 +39,27 @@ bool guest_boot_load_elf(struct guest_boot *boot, struct elf_image *elf, char *e
 
 	if (!elf_parse(data, (size_t)(boot->kernel->end - boot->kernel->start), elf, why, sizeof(why)))
 		FAIL("%s", why);
+	return guest_boot_place_elf(boot, elf, 0, error, error_size);
+}
+
+bool guest_boot_place_elf(struct guest_boot *boot, const struct elf_image *elf, uint64_t offset, char *error,
+			  size_t error_size)
+{
+	const void *data = (const void *)(uintptr_t)boot->kernel->start;
+
 	/* Every segment must land in free guest RAM: not on veneer, a module, the boot data or a hole. */
 	for (size_t i = 0; i < elf->segment_count; i++) {
 		const struct elf_segment *s = &elf->segments[i];
-		uint64_t start = align_down(s->physical_address, 4096);
-		uint64_t end = align_up(s->physical_address + s->memory_size, 4096);
+		uint64_t start = align_down(s->physical_address + offset, 4096);
+		uint64_t end = align_up(s->physical_address + offset + s->memory_size, 4096);
 		if (!guest_boot_claim(boot, start, end))
 			FAIL("segment %zu [%#llx-%#llx) is not free guest RAM (it would overlap veneer, a module, "
-			     "the boot data or a hole)", i, (unsigned long long)s->physical_address,
-			     (unsigned long long)(s->physical_address + s->memory_size));
+			     "the boot data or a hole)", i, (unsigned long long)(s->physical_address + offset),
+			     (unsigned long long)(s->physical_address + offset + s->memory_size));
 	}
 	for (size_t i = 0; i < elf->segment_count; i++) {
 		const struct elf_segment *s = &elf->segments[i];
-		uint8_t *dest = (uint8_t *)(uintptr_t)s->physical_address;
+		uint8_t *dest = (uint8_t *)(uintptr_t)(s->physical_address + offset);
 		memcpy(dest, (const uint8_t *)data + s->file_offset, s->file_size);
 		memset(dest + s->file_size, 0, s->memory_size - s->file_size);
 	}

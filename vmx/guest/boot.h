@@ -43,6 +43,7 @@ struct guest_boot {
 	struct multiboot2_header_info mb2;
 	struct guest_memory_map map;            /* what the guest is told */
 	struct range_set free;                  /* guest RAM a loader may still place things in */
+	uint64_t load_base;                     /* Multiboot2: where the image's lowest byte went */
 };
 
 /* Picks module kernel_index as the guest kernel, loads it; false with a message naming the module and the problem. */
@@ -56,6 +57,9 @@ uint64_t guest_boot_claim_highest(struct guest_boot *boot, uint64_t size, uint64
 struct elf_image;
 /* Checks the kernel module as an ELF executable, claims its segments' memory and loads them; false with a message. */
 bool guest_boot_load_elf(struct guest_boot *boot, struct elf_image *elf, char *error, size_t error_size);
+/* The second half of that: claims and loads a parsed kernel's segments moved by offset bytes (Multiboot2 relocatable). */
+bool guest_boot_place_elf(struct guest_boot *boot, const struct elf_image *elf, uint64_t offset, char *error,
+			  size_t error_size);
 /* Writes the flat GDT (null, null, __BOOT_CS, __BOOT_DS) at GUEST_BOOT_GDT. */
 void guest_boot_write_gdt(void);
 /* Copies the ACPI RSDP to GUEST_BOOT_RSDP; returns its guest-physical address, 0 if there is none. */

@@ -1,17 +1,23 @@
 /*
  * Booting Linux by its 32-bit boot protocol (Documentation/arch/x86/
  * boot.rst in the kernel source: "The Linux/x86 Boot Protocol", version
- * 2.12 or later).  veneer does what a boot loader does:
- *   - checks the setup header of the bzImage;
- *   - copies the protected-mode kernel to its preferred address (or, if the
- *     kernel is relocatable, to another aligned place in RAM) with room for
+ * 2.02 or later), the way GRUB 2.06's `linux` command does it.  veneer
+ * does what a boot loader does:
+ *   - checks the setup header of the bzImage (guest_image_parse_linux);
+ *   - copies the protected-mode kernel to its preferred address (1 MiB for
+ *     a kernel older than 2.10 or not relocatable; a relocatable one goes
+ *     to another aligned place in RAM if that is taken) with room for
  *     init_size bytes, and the initrd high in RAM below initrd_addr_max;
  *   - fills the zero page (struct boot_params): the setup header, the e820
  *     map with veneer's memory reserved, the command line, the initrd, the
  *     ACPI RSDP address (acpi_rsdp_addr, so Linux finds ACPI after a UEFI
  *     boot too) and the screen in screen_info;
  *   - starts it in 32-bit protected mode with paging off, flat __BOOT_CS and
- *     __BOOT_DS, ESI pointing at the zero page, interrupts off.
+ *     __BOOT_DS, ESI pointing at the zero page, interrupts off, at
+ *     code32_start moved with the kernel (GRUB jumps to the load address
+ *     plus code32_start - 1 MiB).
+ * The zero page and command line sit at 0x90000, below 640 KiB, where the
+ * protocol's memory layout puts them for old kernels too.
  */
 #include "kernel/format.h"
 #include "kernel/log.h"
@@ -19,32 +25,12 @@
 #include "vmx/guest/guest.h"
 #include "vmx/guest/boot.h"
 
-/* Setup header fields: offsets in the image, and the same in the zero page. */
-#define HDR_SETUP_SECTS         0x1F1
-#define HDR_SYSSIZE             0x1F4
-#define HDR_JUMP                0x200
-#define HDR_VERSION             0x206
-#define HDR_TYPE_OF_LOADER      0x210
-#define HDR_LOADFLAGS           0x211
-#define HDR_CODE32_START        0x214
-#define HDR_RAMDISK_IMAGE       0x218
-#define HDR_RAMDISK_SIZE        0x21C
-#define HDR_CMD_LINE_PTR        0x228
-#define HDR_INITRD_ADDR_MAX     0x22C
-#define HDR_KERNEL_ALIGNMENT    0x230
-#define HDR_RELOCATABLE_KERNEL  0x234
-#define HDR_CMDLINE_SIZE        0x238
-#define HDR_PREF_ADDRESS        0x258
-#define HDR_INIT_SIZE           0x260
-
 /* Zero-page fields outside the setup header. */
 #define BP_SCREEN_INFO          0x000
 #define BP_ACPI_RSDP_ADDR       0x070
 #define BP_E820_ENTRIES         0x1E8
 #define BP_E820_TABLE           0x2D0
 
-#define LOADED_HIGH             0x01
-#define MINIMUM_PROTOCOL        0x020C
 #define LOADER_TYPE_UNDEFINED   0xFF
 #define BOOT_PARAMS             GUEST_BOOT_DATA
 #define COMMAND_LINE            (GUEST_BOOT_DATA + 0x1000)
@@ -56,15 +42,6 @@
 #define VIDEO_CAPABILITY_64BIT_BASE (1u << 1)
 
 #define FAIL(...) do { format(error, error_size, __VA_ARGS__); return false; } while (0)
-
-static uint32_t get(const uint8_t *p, unsigned offset, unsigned bytes)
-{
-	uint32_t v = 0;
-
-	for (unsigned i = 0; i < bytes; i++)
-		v |= (uint32_t)p[offset + i] << (8 * i);
-	return v;
-}
 
 static void put(uint8_t *p, unsigned offset, uint64_t v, unsigned bytes)
 {
@@ -111,51 +88,45 @@ bool linux_load(struct guest *guest, struct guest_boot *boot, char *error, size_
 {
 	const uint8_t *image = (const uint8_t *)(uintptr_t)boot->kernel->start;
 	size_t size = (size_t)(boot->kernel->end - boot->kernel->start);
+	struct linux_setup_header h;
 
-	if (size < 0x400)
-		FAIL("truncated: %zu bytes is too small for a bzImage", size);
-	unsigned version = get(image, HDR_VERSION, 2);
-	if (version < MINIMUM_PROTOCOL)
-		FAIL("boot protocol version %u.%02u is too old: veneer needs 2.12 or later (Linux 3.8+)",
-		     version >> 8, version & 0xFF);
-	if (!(image[HDR_LOADFLAGS] & LOADED_HIGH))
-		FAIL("the kernel cannot be loaded at 1 MiB or above (LOADED_HIGH clear): not a bzImage");
+	if (!guest_image_parse_linux(image, size, &h, error, error_size))
+		return false;
+	unsigned version = h.version;
+	if (h.announced_size >= h.kernel_size + 16)
+		pr_warn("guest: the setup header announces %llu bytes of kernel, the module holds %zu: loading what "
+			"there is, as GRUB does", (unsigned long long)h.announced_size, h.kernel_size);
+	size_t kernel_offset = h.kernel_offset, kernel_size = h.kernel_size;
+	uint64_t init_size = h.init_size, preferred = h.preferred_address;
+	uint64_t alignment = h.alignment ? h.alignment : 0x200000;
 
-	unsigned setup_sects = image[HDR_SETUP_SECTS] ? image[HDR_SETUP_SECTS] : 4;
-	size_t kernel_offset = (size_t)(setup_sects + 1) * 512;
-	uint64_t syssize = (uint64_t)get(image, HDR_SYSSIZE, 4) * 16;
-	if (kernel_offset >= size || syssize > size - kernel_offset)
-		FAIL("truncated or corrupt: the header announces %llu bytes of kernel after %zu bytes of setup, "
-		     "the module holds %zu bytes", (unsigned long long)syssize, kernel_offset, size);
-	size_t kernel_size = size - kernel_offset;
-	uint64_t init_size = get(image, HDR_INIT_SIZE, 4);
-	uint64_t preferred = get(image, HDR_PREF_ADDRESS, 4) | (uint64_t)get(image, HDR_PREF_ADDRESS + 4, 4) << 32;
-	uint64_t alignment = get(image, HDR_KERNEL_ALIGNMENT, 4);
-	bool relocatable = image[HDR_RELOCATABLE_KERNEL];
-	if (init_size < kernel_size)
-		init_size = kernel_size;
-	init_size = align_up(init_size, 4096);
-
-	/* The kernel where it wants to be, or, relocatable, at the lowest aligned free place above it. */
+	/*
+	 * The kernel where it wants to be (1 MiB for a kernel that is not
+	 * relocatable), or, relocatable, at the lowest aligned free place
+	 * above 1 MiB.  A kernel before 2.10 names no init_size: its room is
+	 * an estimate, and the image itself is enough if that much is not free.
+	 */
 	uint64_t load = preferred;
+	if (version < 0x020A && !range_set_contains(&boot->free, load, load + init_size))
+		init_size = align_up(kernel_size, 4096);
 	if (!guest_boot_claim(boot, load, load + init_size)) {
 		load = 0;
-		for (size_t i = 0; relocatable && i < boot->free.count && !load; i++) {
+		for (size_t i = 0; h.relocatable && i < boot->free.count && !load; i++) {
 			const struct phys_range *r = &boot->free.ranges[i];
-			uint64_t start = align_up(r->start > 0x100000 ? r->start : 0x100000, alignment ? alignment : 0x200000);
+			uint64_t start = align_up(r->start > 0x100000 ? r->start : 0x100000, alignment);
 			if (start + init_size <= r->end && guest_boot_claim(boot, start, start + init_size))
 				load = start;
 		}
 		if (!load)
 			FAIL("no free RAM for the kernel: it needs %llu KiB at %#llx%s", (unsigned long long)(init_size >> 10),
-			     (unsigned long long)preferred, relocatable ? " or anywhere aligned" : " and is not relocatable");
+			     (unsigned long long)preferred, h.relocatable ? " or anywhere aligned" : " and is not relocatable");
 	}
 
 	/* The initrd goes high, clear of the kernel's room and of every module; then the kernel moves in. */
 	uint64_t initrd = 0, initrd_size = 0;
 	if (boot->module_count > 0) {
 		const struct mb2_module *m = &boot->modules[0];
-		uint64_t limit = (uint64_t)get(image, HDR_INITRD_ADDR_MAX, 4) + 1;
+		uint64_t limit = h.initrd_addr_max + 1;
 		initrd_size = m->end - m->start;
 		initrd = guest_boot_claim_highest(boot, initrd_size, limit);
 		if (!initrd)
@@ -167,14 +138,14 @@ bool linux_load(struct guest *guest, struct guest_boot *boot, char *error, size_
 
 	/* The zero page. */
 	uint8_t *bp = (uint8_t *)(uintptr_t)BOOT_PARAMS;
-	unsigned header_end = 0x202 + image[HDR_JUMP + 1];
-	memcpy(bp + HDR_SETUP_SECTS, image + HDR_SETUP_SECTS, header_end - HDR_SETUP_SECTS);
+	memcpy(bp + HDR_SETUP_SECTS, image + HDR_SETUP_SECTS, h.header_end - HDR_SETUP_SECTS);
 	bp[HDR_TYPE_OF_LOADER] = LOADER_TYPE_UNDEFINED;
-	put(bp, HDR_CODE32_START, load, 4);
+	uint32_t entry = (uint32_t)load + h.entry_offset;
+	put(bp, HDR_CODE32_START, entry, 4);
 	put(bp, HDR_RAMDISK_IMAGE, initrd, 4);
 	put(bp, HDR_RAMDISK_SIZE, initrd_size, 4);
 
-	size_t room = get(image, HDR_CMDLINE_SIZE, 4);
+	size_t room = h.cmdline_max;
 	if (room == 0 || room >= COMMAND_LINE_ROOM)
 		room = COMMAND_LINE_ROOM - 1;
 	size_t length = strnlen(boot->kernel->cmdline, room);
@@ -199,7 +170,7 @@ bool linux_load(struct guest *guest, struct guest_boot *boot, char *error, size_
 	struct guest_entry *e = &guest->entry;
 	memset(e, 0, sizeof(*e));
 	e->mode = GUEST_ENTRY_PROTECTED_MODE;
-	e->rip = load;
+	e->rip = entry;
 	e->regs.rsi = BOOT_PARAMS;
 	e->gdt_base = GUEST_BOOT_GDT;
 	e->gdt_limit = 4 * 8 - 1;

@@ -1,7 +1,13 @@
 /*
- * Booting a Multiboot (version 1, 0.6.96) or Multiboot2 (2.0) ELF kernel
- * as veneer's guest, the way a boot loader would: the ELF segments are
- * loaded at their physical addresses, the information structure is built
+ * Booting a Multiboot (version 1, 0.6.96) or Multiboot2 (2.0) kernel as
+ * veneer's guest, the way GRUB 2.06's `multiboot` and `multiboot2`
+ * commands do: the image is loaded by the header's address fields when it
+ * has them (Multiboot's a.out kludge, header flag 16; Multiboot2's address
+ * tag), otherwise as an ELF32 or ELF64 executable at its segments'
+ * physical addresses; a Multiboot2 kernel with the relocatable tag goes
+ * where its preference says in its address window, the whole image moved
+ * by one offset; the entry address tag overrides the entry point.  The
+ * information structure is built
  * in the reserved boot data (memory map without veneer's memory, command
  * line, the guest's own modules passed through where GRUB left them, and
  * for Multiboot2 the ACPI RSDP and the framebuffer), and the kernel starts
@@ -26,9 +32,11 @@
 #define MB1_INFO_MODULES        (1u << 3)
 #define MB1_INFO_MMAP           (1u << 6)
 #define MB1_INFO_LOADER_NAME    (1u << 9)
-/* Multiboot 1 header flags we cannot honour. */
+/* Multiboot 1 header flags (3.1.2 "The magic fields of Multiboot header"). */
 #define MB1_HEADER_VIDEO_MODE   (1u << 2)
+#define MB1_HEADER_REQUIRED_UNKNOWN 0x0000FFF8u /* bits 3-15: requirements no boot loader knows */
 #define MB1_HEADER_AOUT_KLUDGE  (1u << 16)
+#define MB1_HEADER_ADDRESS_FIELDS 12            /* header_addr .. entry_addr follow magic, flags, checksum */
 
 #define FAIL(...) do { format(error, error_size, __VA_ARGS__); return false; } while (0)
 
@@ -59,6 +67,11 @@ static uint32_t info_string(struct info_writer *w, const char *s)
 		return 0;
 	memcpy(p, s, n);
 	return (uint32_t)(uintptr_t)p;
+}
+
+static uint32_t read_le32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
 static void put32(void *p, unsigned offset, uint32_t v)
@@ -199,24 +212,158 @@ static uint32_t build_multiboot2_info(struct guest_boot *boot, struct info_write
 			}
 		}
 	}
+	uint8_t *base = mb2_tag(w, MB2_TAG_LOAD_BASE_ADDR, 12);
+	if (base)
+		put32(base, 8, (uint32_t)boot->load_base);
 	mb2_tag(w, MB2_TAG_END, 8);
 	put32(info, 0, (uint32_t)(w->next - (uint64_t)(uintptr_t)info));
 	return (uint32_t)(uintptr_t)info;
 }
 
+/* Loads the image by its header's address fields (a.out kludge, address tag). */
+static bool load_by_address_fields(struct guest_boot *boot, const struct guest_image_address_fields *fields,
+				   bool v2, uint64_t *load_base, char *error, size_t error_size)
+{
+	const uint8_t *image = (const uint8_t *)(uintptr_t)boot->kernel->start;
+	size_t size = (size_t)(boot->kernel->end - boot->kernel->start);
+	struct guest_image_layout layout;
+
+	if (!guest_image_address_layout(size, fields, v2, &layout, error, error_size))
+		return false;
+	uint64_t start = align_down(layout.load_address, 4096);
+	uint64_t end = align_up(layout.load_address + layout.memory_size, 4096);
+	if (!guest_boot_claim(boot, start, end))
+		FAIL("the image [%#llx-%#llx) is not free guest RAM (it would overlap veneer, a module, the boot data "
+		     "or a hole)", (unsigned long long)layout.load_address,
+		     (unsigned long long)(layout.load_address + layout.memory_size));
+	uint8_t *dest = (uint8_t *)(uintptr_t)layout.load_address;
+	memcpy(dest, image + layout.file_offset, layout.file_size);
+	memset(dest + layout.file_size, 0, layout.memory_size - layout.file_size);
+	*load_base = layout.load_address;
+	pr_info("guest: loaded by the header's address fields: %llu bytes from offset %#llx at %#llx, %llu bytes of bss",
+		(unsigned long long)layout.file_size, (unsigned long long)layout.file_offset,
+		(unsigned long long)layout.load_address, (unsigned long long)(layout.memory_size - layout.file_size));
+	return true;
+}
+
+/*
+ * Where a relocatable Multiboot2 image of span bytes starts: the highest
+ * or lowest aligned free block in [min_addr, max_addr], or the lowest when
+ * it has no preference.  0 if there is none.
+ */
+static uint64_t relocation_target(const struct guest_boot *boot, const struct multiboot2_request *r, uint64_t span)
+{
+	uint64_t align = r->align > 4096 ? r->align : 4096;
+	uint64_t low = r->min_addr, high = (uint64_t)r->max_addr + 1;
+	uint64_t best = 0;
+
+	for (size_t i = 0; i < boot->free.count; i++) {
+		const struct phys_range *f = &boot->free.ranges[i];
+		uint64_t start = align_up(f->start > low ? f->start : low, align);
+		uint64_t end = f->end < high ? f->end : high;
+		if (start >= end || end - start < span)
+			continue;
+		if (r->preference == MB2_RELOCATABLE_PREFER_HIGH) {
+			uint64_t top = align_down(end - span, align);
+			if (top >= start && top > best)
+				best = top;
+		} else if (!best) {
+			best = start;
+		}
+	}
+	return best;
+}
+
+/* Loads an ELF kernel, moved if it is relocatable (Multiboot2); entry and load base come back. */
+static bool load_elf_kernel(struct guest_boot *boot, const struct multiboot2_request *request, uint64_t *entry,
+			    uint64_t *load_base, char *error, size_t error_size)
+{
+	const void *data = (const void *)(uintptr_t)boot->kernel->start;
+	struct elf_image elf;
+	char why[160];
+
+	if (!elf_parse(data, (size_t)(boot->kernel->end - boot->kernel->start), &elf, why, sizeof(why)))
+		FAIL("%s", why);
+	uint64_t lowest = UINT64_MAX, highest = 0;
+	for (size_t i = 0; i < elf.segment_count; i++) {
+		const struct elf_segment *s = &elf.segments[i];
+		if (s->physical_address < lowest)
+			lowest = s->physical_address;
+		if (s->physical_address + s->memory_size > highest)
+			highest = s->physical_address + s->memory_size;
+	}
+	uint64_t offset = 0;
+	if (request && request->relocatable) {
+		uint64_t span = align_up(highest, 4096) - align_down(lowest, 4096);
+		uint64_t target = relocation_target(boot, request, span);
+		if (!target)
+			FAIL("no free RAM for the relocatable image (%llu KiB, aligned to %#x, in [%#x, %#x])",
+			     (unsigned long long)(span >> 10), request->align, request->min_addr, request->max_addr);
+		offset = target - align_down(lowest, 4096);
+		pr_info("guest: relocatable image (preference %u): linked at %#llx, loaded at %#llx", request->preference,
+			(unsigned long long)lowest, (unsigned long long)(lowest + offset));
+	}
+	if (highest + offset > 0x100000000ULL)
+		FAIL("the kernel's segments end at %#llx, above 4 GiB where a 32-bit entry cannot reach",
+		     (unsigned long long)(highest + offset));
+	if (!guest_boot_place_elf(boot, &elf, offset, error, error_size))
+		return false;
+	*entry = elf.entry + offset;
+	*load_base = lowest + offset;
+	pr_info("guest: ELF%u kernel: %zu segments", elf.bits, elf.segment_count);
+	return true;
+}
+
 bool multiboot_load(struct guest *guest, struct guest_boot *boot, char *error, size_t error_size)
 {
+	const uint8_t *image = (const uint8_t *)(uintptr_t)boot->kernel->start;
+	size_t size = (size_t)(boot->kernel->end - boot->kernel->start);
 	bool v2 = boot->kind == GUEST_IMAGE_MULTIBOOT2;
-	struct elf_image elf;
+	uint64_t entry = 0, load_base = 0;
 
-	if (!v2 && (boot->mb1.flags & MB1_HEADER_AOUT_KLUDGE))
-		FAIL("Multiboot header asks for the a.out kludge (flag 16): veneer loads ELF kernels only");
-	if (!v2 && (boot->mb1.flags & MB1_HEADER_VIDEO_MODE))
-		pr_warn("guest: the kernel asks for a video mode; it gets the screen as veneer found it");
-	if (!guest_boot_load_elf(boot, &elf, error, error_size))
-		return false;
-	if (elf.bits != 32)
-		FAIL("a Multiboot kernel must be a 32-bit ELF executable (this one is %u-bit)", elf.bits);
+	if (v2) {
+		struct multiboot2_request request;
+		if (!guest_image_parse_multiboot2(image, size, &boot->mb2, &request, error, error_size))
+			return false;
+		if (request.has_address) {
+			if (!request.has_entry)
+				FAIL("the Multiboot2 header has an address tag but no entry address tag");
+			if (!load_by_address_fields(boot, &request.address, true, &load_base, error, error_size))
+				return false;
+		} else if (!load_elf_kernel(boot, &request, &entry, &load_base, error, error_size)) {
+			return false;
+		}
+		if (request.has_entry)
+			entry = request.entry;
+		boot->load_base = load_base;
+	} else {
+		uint32_t flags = boot->mb1.flags;
+		if (flags & MB1_HEADER_REQUIRED_UNKNOWN)
+			FAIL("the Multiboot header requires features veneer does not know (flags %#x)", flags);
+		if (flags & MB1_HEADER_VIDEO_MODE)
+			pr_warn("guest: the kernel asks for a video mode; it gets the screen as veneer found it");
+		if (flags & MB1_HEADER_AOUT_KLUDGE) {
+			/* The address fields win over an ELF header, as the specification says (3.1.3). */
+			uint64_t at = (uint64_t)boot->mb1.offset + MB1_HEADER_ADDRESS_FIELDS;
+			if (at + 20 > size)
+				FAIL("truncated: the Multiboot header's address fields run past the end of the file");
+			struct guest_image_address_fields fields = {
+				.header_offset = boot->mb1.offset,
+				.header_addr = read_le32(image + at),
+				.load_addr = read_le32(image + at + 4),
+				.load_end_addr = read_le32(image + at + 8),
+				.bss_end_addr = read_le32(image + at + 12),
+			};
+			entry = read_le32(image + at + 16);
+			if (!load_by_address_fields(boot, &fields, false, &load_base, error, error_size))
+				return false;
+		} else if (!load_elf_kernel(boot, NULL, &entry, &load_base, error, error_size)) {
+			return false;
+		}
+	}
+	if (entry >= 0x100000000ULL)
+		FAIL("entry point %#llx is above 4 GiB: a Multiboot kernel starts in 32-bit mode",
+		     (unsigned long long)entry);
 
 	struct info_writer w = { .next = GUEST_BOOT_INFO };
 	uint32_t info = v2 ? build_multiboot2_info(boot, &w) : build_multiboot1_info(boot, &w);
@@ -228,15 +375,15 @@ bool multiboot_load(struct guest *guest, struct guest_boot *boot, char *error, s
 	struct guest_entry *e = &guest->entry;
 	memset(e, 0, sizeof(*e));
 	e->mode = GUEST_ENTRY_PROTECTED_MODE;
-	e->rip = elf.entry;
+	e->rip = entry;
 	e->regs.rax = v2 ? MB2_BOOTLOADER_MAGIC : MULTIBOOT1_BOOTLOADER_MAGIC;
 	e->regs.rbx = info;
 	e->gdt_base = GUEST_BOOT_GDT;
 	e->gdt_limit = 4 * 8 - 1;
 	e->code_selector = GUEST_BOOT_CS;
 	e->data_selector = GUEST_BOOT_DS;
-	pr_info("guest: %s: %zu segments, entry %#llx, %zu module(s), information at %#x (%llu bytes)",
-		v2 ? "Multiboot2" : "Multiboot", elf.segment_count, (unsigned long long)elf.entry,
+	pr_info("guest: %s: entry %#llx, %zu module(s), information at %#x (%llu bytes)",
+		v2 ? "Multiboot2" : "Multiboot", (unsigned long long)entry,
 		boot->module_count, info, (unsigned long long)(w.next - info));
 	return true;
 }
