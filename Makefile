@@ -7,6 +7,7 @@
 #   make unit       host unit tests only
 #   make fuzz       every libFuzzer target for FUZZ_SECONDS (or FUZZ_RUNS executions)
 #   make soak       boot Linux under veneer SOAK_RUNS (20) times each on 1, 2 and 4 CPUs
+#   make scenarios-long  the long emulator scenarios (Xen with dom0, ...)
 #   make bench      VM-exit round-trip costs, measured in Bochs
 #   make deps       install the Debian packages the build and tests need
 #   make check-fresh  'make test' in a fresh minbase Debian 12 chroot (root)
@@ -37,7 +38,8 @@ UNIT_SOURCES := $(sort $(wildcard tests/unit/*.c)) $(UNIT_KERNEL_SOURCES)
 UNIT_CFLAGS := -std=gnu11 -O1 -g -I. -Itests/unit -DVENEER_HOST_TEST \
 	-Wall -Wextra -Werror -fsanitize=address,undefined -fno-sanitize-recover=all
 
-.PHONY: all iso run debug test unit scenarios scenario-inputs deps check-fresh usb clean bench fuzz fuzz-check fuzz-build soak
+.PHONY: all iso run debug test unit scenarios scenarios-long scenario-inputs foreign-kernels deps check-fresh usb clean \
+	bench fuzz fuzz-check fuzz-build soak
 .DEFAULT_GOAL := all
 
 # The in-guest test programs: build/guests/*.elf.
@@ -137,8 +139,23 @@ $(BAD_GUESTS): scripts/make-bad-guests.py $(LINUX_DIR)/vmlinuz $(BUILD)/guests/t
 	@$(if $(Q),echo "  BAD     $(BUILD)/bad")
 	$(Q)scripts/make-bad-guests.py $(BUILD)/bad $(LINUX_DIR)/vmlinuz $(BUILD)/guests/testguest64.elf
 
+# The foreign kernels (Xen, tboot, GNU Mach, grub-invaders, iPXE, memdisk,
+# memtest86+, Debian's generic Linux) from Debian's archive, unpacked, not
+# installed (scripts/fetch-foreign.sh); the script itself fetches again only
+# when apt offers other versions.
+FOREIGN_DIR := $(BUILD)/foreign
+$(FOREIGN_DIR)/VERSION: scripts/fetch-foreign.sh
+	@$(if $(Q),echo "  FETCH   $(FOREIGN_DIR)")
+	$(Q)scripts/fetch-foreign.sh $(FOREIGN_DIR)
+	$(Q)touch $@
+foreign-kernels: $(FOREIGN_DIR)/VERSION
+
 # Everything the scenarios boot besides veneer itself.
-scenario-inputs: guests linux-guest $(BAD_GUESTS)
+scenario-inputs: guests linux-guest $(BAD_GUESTS) foreign-kernels
+
+# The scenarios too long for make test (tag: long), e.g. Xen with dom0 to userspace.
+scenarios-long: all scenario-inputs
+	scripts/run-scenarios.py --build $(BUILD) --long
 
 # Host fuzzing (tests/fuzz): a libFuzzer target per parser of bytes veneer
 # does not control, built like the unit tests but with clang's fuzzer,

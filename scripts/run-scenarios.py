@@ -17,11 +17,14 @@ may appear once.
                            USB stick boots                        (cdrom)
   cpus: N                  number of CPUs                         (1)
   memory: MIB              guest memory                           (512)
-  kernel: veneer|linux     what GRUB boots: veneer with Multiboot2, or a
-                           Linux bzImage directly, without veneer (a native
-                           baseline): the first modules: file is loaded with
-                           GRUB's 'linux' and the cmdline, the others with
-                           'initrd'                               (veneer)
+  kernel: veneer|linux|multiboot|multiboot2
+                           what GRUB boots: veneer with Multiboot2, or, without
+                           veneer (a native baseline), the first modules: file
+                           with the cmdline: linux loads it with GRUB's 'linux'
+                           and the others with 'initrd'; multiboot and
+                           multiboot2 with 'multiboot'/'multiboot2' and the
+                           others with 'module'/'module2' and their module:
+                           arguments                              (veneer)
   cmdline: TEXT            veneer's (or Linux's) command line     (empty)
   timeout: SECONDS         longest the emulator may run           (60)
   expect-exit: N|nonzero|any|poweroff
@@ -30,6 +33,17 @@ may appear once.
                            "veneer: exit N" line; poweroff: the guest
                            powers the machine off through ACPI, and no
                            exit line is needed       (0; kernel: linux: poweroff)
+  expect-bochs-panic: REGEX
+                           the run ends with Bochs stopping on a "panic"
+                           matching REGEX: the guest did something Bochs does
+                           not emulate (GNU Mach's PIC programming); no exit
+                           line is needed (Bochs only)
+  screen-at: N             (Bochs only) stop Bochs after N emulated
+                           instructions (a debugger time breakpoint) and read
+                           the VGA text screen (80x25 at 0xB8000) into
+                           screen.txt: for guests that only draw on the
+                           screen; the run must last that long
+  expect-screen: REGEX     (many) some line of that screen matches
   expect-timeout: yes      the kernel halts instead of ending the emulator:
                            the run ends once every expect and expect-count
                            is met (plus one second for late lines), or at
@@ -60,6 +74,34 @@ may appear once.
                            which Linux reads before it has an IDT (every
                            real Intel CPU has it)                 (no)
 
+  tag: WORD...             (many) long: the scenario runs only with --long
+                           (make scenarios-long), never in make test;
+                           pending: it waits for work not yet on main (the
+                           comment says which) and runs only when named
+
+Differential scenarios run the guest twice with the same emulator settings:
+under veneer as the scenario says (the first module is the guest kernel,
+its arguments the guest's command line), and natively, GRUB booting that
+module itself with native-loader and the module's arguments as the command
+line (the other modules become its initrd or modules).  Both runs must
+pass on their own; then the lines each log has that match a compare:
+expression, with every ignore: line dropped and every strip: match cut
+out, must be the same lines in the same order, and there must be some.
+
+  differential: yes        run natively too, and compare
+  native-loader: linux|multiboot|multiboot2      GRUB's command for the guest
+  native-end: poweroff|halt|bochs-panic
+                           how the native run ends: ACPI power-off; the
+                           guest stops or halts and the run ends once every
+                           native-expect is met (or at the timeout); or Bochs
+                           stops with the expect-bochs-panic panic (poweroff)
+  native-expect: REGEX     (many) some line of the native log matches
+  compare: REGEX           (many) the lines both logs must have alike
+  ignore: REGEX            (many) compared lines that may differ (veneer's
+                           known, documented changes), dropped from both
+  strip: REGEX             (many) text cut out of compared lines first
+                           (timestamps)
+
 Regular expressions are Python's, searched in each line of the log after
 carriage returns and terminal escape sequences are removed.
 
@@ -82,6 +124,7 @@ Emulator facts this relies on:
 
 import argparse
 import concurrent.futures
+import difflib
 import fnmatch
 import hashlib
 import os
@@ -121,8 +164,11 @@ SINGLE_KEYS = {
     "description", "emulator", "boot", "cpus", "memory", "kernel", "cmdline", "timeout",
     "expect-exit", "expect-timeout", "allow-faults", "framebuffer", "grub-entry",
     "qemu-cpu", "bochs-cpu", "bochs-ips", "bochs-ignore-bad-msrs",
+    "differential", "native-loader", "native-end", "expect-bochs-panic", "screen-at",
 }
-MANY_KEYS = {"expect", "expect-count", "reject", "modules", "module"}
+MANY_KEYS = {"expect", "expect-count", "reject", "modules", "module", "tag", "expect-screen",
+             "native-expect", "compare", "ignore", "strip"}
+NATIVE_KERNELS = ("linux", "multiboot", "multiboot2")
 
 
 class ScenarioError(Exception):
@@ -155,6 +201,17 @@ class Scenario:
         self.bochs_cpu = "corei7_skylake_x"
         self.bochs_ips = 50000000
         self.bochs_ignore_bad_msrs = False
+        self.tags = set()
+        self.bochs_panic = None     # (source, compiled)
+        self.screen_at = None       # instructions
+        self.expect_screen = []
+        self.differential = False
+        self.native_loader = None
+        self.native_end = "poweroff"
+        self.native_expect = []     # [(source, compiled)]
+        self.compare = []
+        self.ignore = []
+        self.strip = []
         self.error = None           # a ScenarioError message, if the file is wrong
 
 
@@ -185,6 +242,7 @@ def parse_scenario(path, build_dir):
     sc = Scenario(path)
     rel = os.path.relpath(path, REPO)
     seen = set()
+    seen_many = set()
     with open(path, encoding="utf-8") as f:
         lines = f.read().splitlines()
     for number, raw in enumerate(lines, 1):
@@ -197,6 +255,8 @@ def parse_scenario(path, build_dir):
         if not colon or (key not in SINGLE_KEYS and key not in MANY_KEYS):
             raise ScenarioError(f"{where}: unknown line '{line}' (keys: "
                                 + ", ".join(sorted(SINGLE_KEYS | MANY_KEYS)) + ")")
+        if key in MANY_KEYS:
+            seen_many.add(key)
         if key in SINGLE_KEYS:
             if key in seen:
                 raise ScenarioError(f"{where}: '{key}' appears twice")
@@ -216,9 +276,29 @@ def parse_scenario(path, build_dir):
         elif key == "memory":
             sc.memory = parse_int(value, where, 32, 65536)
         elif key == "kernel":
-            if value not in ("veneer", "linux"):
-                raise ScenarioError(f"{where}: kernel must be 'veneer' or 'linux'")
+            if value not in ("veneer",) + NATIVE_KERNELS:
+                raise ScenarioError(f"{where}: kernel must be one of veneer, " + ", ".join(NATIVE_KERNELS))
             sc.kernel = value
+        elif key == "screen-at":
+            sc.screen_at = parse_int(value, where, 1000000, 10**12)
+        elif key == "expect-screen":
+            sc.expect_screen.append((value, compile_regex(value, where)))
+        elif key == "expect-bochs-panic":
+            sc.bochs_panic = (value, compile_regex(value, where))
+        elif key == "tag":
+            sc.tags.update(value.split())
+        elif key == "differential":
+            sc.differential = parse_yes_no(value, where)
+        elif key == "native-loader":
+            if value not in NATIVE_KERNELS:
+                raise ScenarioError(f"{where}: native-loader must be one of " + ", ".join(NATIVE_KERNELS))
+            sc.native_loader = value
+        elif key == "native-end":
+            if value not in ("poweroff", "halt", "bochs-panic"):
+                raise ScenarioError(f"{where}: native-end must be 'poweroff', 'halt' or 'bochs-panic'")
+            sc.native_end = value
+        elif key in ("native-expect", "compare", "ignore", "strip"):
+            getattr(sc, key.replace("-", "_")).append((value, compile_regex(value, where)))
         elif key == "cmdline":
             sc.cmdline = value
         elif key == "timeout":
@@ -284,9 +364,38 @@ def parse_scenario(path, build_dir):
         if sc.module_args or "grub-entry" in seen:
             raise ScenarioError(f"{rel}: kernel: linux takes 'modules:' lines only "
                                 "(no 'module:' arguments, no grub-entry)")
+    if sc.kernel in ("multiboot", "multiboot2"):
+        if not sc.modules:
+            raise ScenarioError(f"{rel}: kernel: {sc.kernel} needs a 'modules:' line naming the kernel")
+        if "grub-entry" in seen:
+            raise ScenarioError(f"{rel}: kernel: {sc.kernel} takes no grub-entry")
         if "expect-exit" not in seen and not sc.expect_timeout:
             sc.expect_exit = "poweroff"
-    if sc.expect_timeout:
+    differential_keys = {"native-loader", "native-end", "native-expect", "compare", "ignore", "strip"}
+    if sc.differential:
+        if sc.kernel != "veneer" or not sc.modules:
+            raise ScenarioError(f"{rel}: differential: yes is for veneer scenarios with the guest as first module")
+        if not sc.native_loader or not sc.compare:
+            raise ScenarioError(f"{rel}: differential: yes needs native-loader and at least one compare")
+        if sc.native_end == "halt" and not sc.native_expect:
+            raise ScenarioError(f"{rel}: native-end: halt needs at least one native-expect")
+    elif seen & differential_keys or any(k in differential_keys for k in seen_many):
+        raise ScenarioError(f"{rel}: native-*, compare, ignore and strip need differential: yes")
+        if "expect-exit" not in seen and not sc.expect_timeout:
+            sc.expect_exit = "poweroff"
+    if sc.bochs_panic:
+        if sc.emulator != "bochs" or sc.expect_timeout or "expect-exit" in seen:
+            raise ScenarioError(f"{rel}: expect-bochs-panic is for Bochs, without expect-exit or expect-timeout")
+    if sc.native_end == "bochs-panic" and not sc.bochs_panic:
+        raise ScenarioError(f"{rel}: native-end: bochs-panic needs expect-bochs-panic")
+    if sc.screen_at or sc.expect_screen:
+        if sc.emulator != "bochs" or not sc.screen_at or not sc.expect_screen or sc.bochs_panic \
+                or sc.expect_timeout or "expect-exit" in seen:
+            raise ScenarioError(f"{rel}: screen-at and expect-screen go together, on Bochs, without "
+                                "expect-exit, expect-timeout or expect-bochs-panic")
+    if sc.bochs_panic or sc.screen_at:
+        pass
+    elif sc.expect_timeout:
         if "expect-exit" in seen:
             raise ScenarioError(f"{rel}: expect-timeout and expect-exit exclude each other")
         if not sc.expect and not sc.expect_count:
@@ -342,6 +451,14 @@ def grub_cfg(sc):
         lines.append(f"\tlinux /boot/{os.path.basename(first)} {sc.cmdline}".rstrip())
         if rest:
             lines.append("\tinitrd " + " ".join(f"/boot/{os.path.basename(p)}" for p in rest))
+    elif sc.kernel in ("multiboot", "multiboot2"):
+        # A Multiboot kernel without veneer, then its modules.
+        command, module = ("multiboot", "module") if sc.kernel == "multiboot" else ("multiboot2", "module2")
+        first, rest = sc.modules[0], sc.modules[1:]
+        lines.append(f"\t{command} /boot/{os.path.basename(first)} {sc.cmdline}".rstrip())
+        for path in rest:
+            base = os.path.basename(path)
+            lines.append(f"\t{module} /boot/{base} {sc.module_args.get(path, base)}".rstrip())
     else:
         lines.append(f"\t{loader} /boot/veneer.elf {sc.cmdline}".rstrip())
         for path in sc.modules:
@@ -483,9 +600,13 @@ def bochs_command(sc, iso, run_dir, serial_log):
     with open(rc_path, "w") as f:
         f.write(bochsrc(sc, iso, serial_log, bochs_log))
     # Debian builds Bochs with its debugger, which waits at a prompt: 'c' continues.
+    # With screen-at, a time breakpoint stops it there and the VGA text memory is dumped.
     cont = os.path.join(run_dir, "continue.rc")
     with open(cont, "w") as f:
-        f.write("c\nquit\n")
+        if sc.screen_at:
+            f.write(f"sb {sc.screen_at}\nc\nxp /{SCREEN_COLUMNS * SCREEN_ROWS}hx {SCREEN_ADDRESS:#x}\nquit\n")
+        else:
+            f.write("c\nquit\n")
     if os.path.exists(bochs_log):
         os.unlink(bochs_log)
     shim = localhost_only_shim(os.path.dirname(run_dir))
@@ -594,6 +715,37 @@ def last_exit_line(lines):
     return code
 
 
+SCREEN_ADDRESS = 0xB8000
+SCREEN_COLUMNS, SCREEN_ROWS = 80, 25
+XP_LINE = re.compile(r"^0x([0-9a-f]+) <[^>]*>:((?:\s+0x[0-9a-f]{4})+)\s*$")
+
+
+def read_screen(emulator_out):
+    """The VGA text screen from Bochs's 'xp /2000hx 0xb8000' output: 25 lines, or None."""
+    cells = {}
+    try:
+        with open(emulator_out, encoding="utf-8", errors="replace") as f:
+            for line in f:
+                match = XP_LINE.match(line.strip())
+                if not match:
+                    continue
+                address = int(match.group(1), 16)
+                for i, word in enumerate(match.group(2).split()):
+                    cells[address + 2 * i] = int(word, 16)
+    except FileNotFoundError:
+        return None
+    if SCREEN_ADDRESS not in cells:
+        return None
+    rows = []
+    for row in range(SCREEN_ROWS):
+        chars = []
+        for column in range(SCREEN_COLUMNS):
+            ch = cells.get(SCREEN_ADDRESS + 2 * (row * SCREEN_COLUMNS + column), 0) & 0xFF
+            chars.append(chr(ch) if 0x20 <= ch < 0x7F else " ")
+        rows.append("".join(chars).rstrip())
+    return rows
+
+
 def bochs_panic(bochs_log):
     """The last panic message in bochs.log, or None."""
     message = None
@@ -630,7 +782,71 @@ class Result:
         self.run_dir = None
 
 
+def native_twin(sc):
+    """The native half of a differential scenario: GRUB boots the guest module itself."""
+    twin = Scenario(sc.path)
+    for attr in ("description", "emulator", "boot", "cpus", "memory", "timeout", "framebuffer",
+                 "qemu_cpu", "bochs_cpu", "bochs_ips", "bochs_ignore_bad_msrs"):
+        setattr(twin, attr, getattr(sc, attr))
+    twin.name = sc.name + ".native"
+    twin.kernel = sc.native_loader
+    first = sc.modules[0]
+    twin.cmdline = sc.module_args.get(first, "")
+    twin.modules = list(sc.modules)
+    twin.module_args = {path: args for path, args in sc.module_args.items() if path != first}
+    twin.expect = list(sc.native_expect)
+    twin.expect_timeout = sc.native_end == "halt"
+    twin.expect_exit = "poweroff"
+    twin.bochs_panic = sc.bochs_panic if sc.native_end == "bochs-panic" else None
+    twin.screen_at, twin.expect_screen = sc.screen_at, list(sc.expect_screen)
+    return twin
+
+
+def compared_lines(sc, lines):
+    """The lines of a log that a differential scenario compares, as compared."""
+    kept = []
+    for line in lines:
+        if not any(regex.search(line) for _, regex in sc.compare):
+            continue
+        for _, regex in sc.strip:
+            line = regex.sub("", line)
+        if any(regex.search(line) for _, regex in sc.ignore):
+            continue
+        kept.append(line.rstrip())
+    return kept
+
+
 def run_scenario(sc, kernel, build_dir, ci):
+    """Runs a scenario; a differential one twice (under veneer, then natively), and compares."""
+    under = run_single(sc, kernel, build_dir, ci)
+    if not sc.differential or under.status == "SKIP" or sc.error:
+        return under
+    twin = native_twin(sc)
+    native = run_single(twin, kernel, build_dir, ci)
+    reasons = [f"under veneer: {r}" for r in under.reasons] + [f"native: {r}" for r in native.reasons]
+    tail = under.tail + (["--- native run ---"] + native.tail if native.tail else [])
+    if under.run_dir and native.run_dir:
+        a = compared_lines(sc, read_log(os.path.join(native.run_dir, "serial.log")))
+        b = compared_lines(sc, read_log(os.path.join(under.run_dir, "serial.log")))
+        if not a:
+            reasons.append("the native log has no line to compare (check the compare: expressions)")
+        elif a != b:
+            diff = list(difflib.unified_diff(a, b, "native", "veneer", n=1, lineterm=""))
+            reasons.append(f"the compared lines differ ({len(a)} native, {len(b)} under veneer); "
+                           f"diff in {os.path.relpath(under.run_dir)}/differential.diff:")
+            reasons += ["  " + line for line in diff[:40]]
+            with open(os.path.join(under.run_dir, "differential.diff"), "w") as f:
+                f.write("\n".join(diff) + "\n")
+        note = f"{len(a)} lines compared; veneer: {under.note}; native: {native.note}"
+    else:
+        note = under.note
+    result = Result(sc, "FAIL" if reasons else "PASS", under.seconds + native.seconds, reasons, note)
+    result.run_dir = under.run_dir
+    result.tail = tail if reasons else []
+    return result
+
+
+def run_single(sc, kernel, build_dir, ci):
     started = time.monotonic()
     if sc.error:
         return Result(sc, "FAIL", 0.0, [sc.error])
@@ -708,7 +924,28 @@ def run_scenario(sc, kernel, build_dir, ci):
 
     lines = read_log(serial_log)
     reasons = []
-    if sc.expect_timeout:
+    if sc.screen_at:
+        screen = read_screen(out_path)
+        if screen is None:
+            panic = bochs_panic(os.path.join(run_dir, "bochs.log"))
+            reasons.append(f"Bochs did not reach instruction {sc.screen_at} to show the screen"
+                           + (f" (it stopped: {panic})" if panic else "")
+                           + (" (timed out)" if timed_out else ""))
+        else:
+            with open(os.path.join(run_dir, "screen.txt"), "w") as f:
+                f.write("\n".join(screen) + "\n")
+            for source, regex in sc.expect_screen:
+                if count_lines(screen, regex) == 0:
+                    reasons.append(f"missing on the screen: {source} (see screen.txt)")
+    elif sc.bochs_panic:
+        panic = bochs_panic(os.path.join(run_dir, "bochs.log"))
+        if timed_out:
+            reasons.append(f"timed out after {sc.timeout:.0f} s; expected Bochs to stop with a panic "
+                           f"matching '{sc.bochs_panic[0]}'")
+        elif not panic or not sc.bochs_panic[1].search(panic):
+            reasons.append(f"expected Bochs to stop with a panic matching '{sc.bochs_panic[0]}', "
+                           f"but it stopped with: {panic}")
+    elif sc.expect_timeout:
         if timed_out and not expectations_met(sc, lines):
             reasons.append(f"ran until the timeout ({sc.timeout:.0f} s) without seeing every expectation")
         if not timed_out and not stopped_early:
@@ -807,6 +1044,8 @@ def expected_seconds(sc):
         return 0.0
     if sc.expect_timeout:
         return 2.0
+    if sc.differential:
+        return 2 * (8.0 + 8.0 * sc.cpus)
     if sc.kernel == "linux" or sc.expect_exit == "poweroff":
         # A Linux boot.
         return {"qemu-bios": 5.0, "qemu-uefi": 9.0}.get(sc.emulator, 8.0 + 8.0 * sc.cpus)
@@ -843,6 +1082,8 @@ def main():
     parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1,
                         help="scenarios run at once (default: number of CPUs)")
     parser.add_argument("--list", action="store_true", help="list the scenarios and exit")
+    parser.add_argument("--long", action="store_true",
+                        help="run the scenarios tagged long (and only those), as make scenarios-long does")
     parser.add_argument("--keep-going", action="store_true", default=True,
                         help="run every scenario even after a failure (the default)")
     parser.add_argument("--stop-on-failure", dest="keep_going", action="store_false",
@@ -851,12 +1092,17 @@ def main():
 
     build_dir = os.path.abspath(args.build)
     scenarios = selected(load_scenarios(args.scenarios, build_dir), args.patterns)
+    if args.long or not args.patterns:
+        # Named scenarios run whatever their tags; otherwise long ones only with
+        # --long, and pending ones never.
+        scenarios = [sc for sc in scenarios if ("long" in sc.tags) == args.long and "pending" not in sc.tags]
     if args.list:
         for sc in scenarios:
             if sc.error:
                 print(f"{sc.name:24} BROKEN: {sc.error}")
             else:
-                print(f"{sc.name:24} {sc.emulator:9} {sc.boot:5} cpus={sc.cpus}  {sc.description}")
+                extra = "".join(f" [{t}]" for t in sorted(sc.tags | ({"differential"} if sc.differential else set())))
+                print(f"{sc.name:24} {sc.emulator:9} {sc.boot:5} cpus={sc.cpus}  {sc.description}{extra}")
         return 0
     if not scenarios:
         print("error: no scenario matches " + " ".join(args.patterns), file=sys.stderr)
