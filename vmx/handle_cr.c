@@ -29,8 +29,7 @@
 #define CR3_PAE_PDPT_MASK       0xFFFFFFE0ULL
 #define PDPTE_PRESENT           (1ULL << 0)
 #define PDPTE_RESERVED_LOW      0x1E6ULL        /* bits 2:1 and 8:5 (SDM Vol. 3A, table "Format of a PAE PDPTE") */
-/* Changing one of these while PAE paging is (or comes) in use reloads the PDPTEs (SDM Vol. 3A, 4.4.1). */
-#define CR0_PDPTE_RELOAD        (CR0_CD | CR0_NW | CR0_PG)
+/* Changing one of these while PAE paging is in use reloads the PDPTEs (SDM Vol. 3A, 4.4.1; CR0.CD/NW too, not emulated). */
 #define CR4_PDPTE_RELOAD        (CR4_PAE | CR4_PGE | CR4_PSE | CR4_SMEP)
 
 static uint64_t read_gpr(struct vcpu *vcpu, unsigned index)
@@ -99,9 +98,8 @@ static bool emulate_cr0_write(const struct guest *guest, uint64_t value)
 
 	bool paging_on = (value & CR0_PG) && !(old & CR0_PG);
 	bool paging_off = !(value & CR0_PG) && (old & CR0_PG);
-	/* PAE paging afterwards (with LME, IA-32e mode needs no PDPTEs), and a bit changed that reloads them. */
-	bool loads_pdptes = (value & CR0_PG) && (cr4 & CR4_PAE) && !(efer & EFER_LME) &&
-			    ((value ^ old) & CR0_PDPTE_RELOAD);
+	/* Paging on without EFER.LME: PAE paging when CR4.PAE (with LME, IA-32e mode needs no PDPTEs). */
+	bool loads_pdptes = paging_on && (cr4 & CR4_PAE) && !(efer & EFER_LME);
 	uint64_t pdpte[4];
 	if (loads_pdptes && !read_pdptes(guest, vmcs_readn(GUEST_CR3), pdpte))
 		return false;

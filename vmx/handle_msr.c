@@ -38,13 +38,13 @@ static bool gp(struct vcpu *vcpu, const char *what, uint32_t msr)
 }
 
 /* An x2APIC register while the guest's APIC is not in x2APIC mode: #GP (SDM Vol. 3A, 12.12.1.2). */
-static bool x2apic_register_absent(const struct vcpu *vcpu, uint32_t msr)
+static __attribute__((noinline)) bool x2apic_register_absent(const struct vcpu *vcpu, uint32_t msr)
 {
 	return msr >= IA32_X2APIC_FIRST && msr <= IA32_X2APIC_LAST && !guest_apic_x2apic(vcpu);
 }
 
-/* The vCPU's stand-in for msr, or NULL where the CPU has the MSR itself. */
-static uint64_t *stand_in_of(struct vcpu *vcpu, uint32_t msr)
+/* The vCPU's stand-in for msr, or NULL where the CPU has the MSR itself (off the hot path: never inlined). */
+static __attribute__((noinline)) uint64_t *stand_in_of(struct vcpu *vcpu, uint32_t msr)
 {
 	int slot = msr_stand_in_slot(msr);
 
