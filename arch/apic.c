@@ -160,13 +160,21 @@ void apic_eoi(void)
 	apic_write(APIC_REG_EOI, 0);
 }
 
+/* Before apic_init_this_cpu() there is no APIC to ask: an exception then is an exception. */
+static bool apic_ready(void)
+{
+	return x2apic || xapic_mmio;
+}
+
 bool apic_in_service(unsigned vector)
 {
-	return vector < 256 && (apic_read(APIC_REG_ISR + (vector / 32) * 0x10) >> (vector % 32)) & 1;
+	return apic_ready() && vector < 256 && (apic_read(APIC_REG_ISR + (vector / 32) * 0x10) >> (vector % 32)) & 1;
 }
 
 int apic_highest_in_service(void)
 {
+	if (!apic_ready())
+		return -1;
 	for (unsigned reg = 8; reg-- > 0;) {
 		uint32_t bits = apic_read(APIC_REG_ISR + reg * 0x10);
 		if (bits)
