@@ -12,6 +12,9 @@
 #   make deps       install the Debian packages the build and tests need
 #   make check-fresh  'make test' in a fresh minbase Debian 12 chroot (root)
 #   make usb DEV=/dev/sdX   write the image to a USB stick (checked, confirmed)
+#   make deb        the Debian package build/deb/veneer_VERSION_amd64.deb
+#   make test-deb   install that package in a debootstrap chroot, check its GRUB entries
+#   make test-installed  also boot that installed Debian in Bochs, under veneer and natively (slow)
 
 BUILD       := build
 KERNEL_CC   := gcc
@@ -198,3 +201,14 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h $$(call fuzz_sources,$$*) Make
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  FUZZCC  $@")
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $< $(call fuzz_sources,$*) -o $@
+# Installing veneer on a Debian system: the package (packaging/) and its
+# tests in a debootstrap chroot (tests/installed/README.md).
+.PHONY: deb test-deb test-installed
+deb: $(BUILD)/veneer.elf
+	scripts/make-deb.sh $(BUILD)/deb $(BUILD)/veneer.elf
+
+test-deb: deb
+	tests/installed/test-deb.py $(BUILD) $(BUILD)/deb/veneer_*_amd64.deb
+
+test-installed: test-deb
+	tests/installed/boot-installed.py $(BUILD)
