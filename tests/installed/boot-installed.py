@@ -52,18 +52,26 @@ ESCAPES = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[()][0-9A-Za-z]|\x1b[=>]")
 
 EXPECT = {
     "veneer": [
+        r"Booting `Debian GNU/Linux, with Linux \S+ under veneer'",
         # The entry's module2 line: the kernel's command line with the
         # distribution's root= and the guest's extra option.
         r"^\[cpu0\] guest: module 0 'root=UUID=" + ROOT_UUID + r" ro .*veneer\.installed=1' is a Linux bzImage",
         r"^\[cpu0\] guest: Linux boot protocol 2\.\d+: kernel at 0x[0-9a-f]+ .*, initrd at 0x[0-9a-f]+",
+        r"^\[cpu0\] console: lending the serial port to the guest",
+        r"^INIT: Entering runlevel: 2",
         r"veneer-test login:",
     ],
-    "native": [r"veneer-test login:"],
+    "native": [
+        r"Booting `Debian GNU/Linux'",
+        r"^INIT: Entering runlevel: 2",
+        r"veneer-test login:",
+    ],
 }
 REJECT = {
     "veneer": [r"Kernel panic", r"error: FAULT", r"veneer: exit", r"Gave up waiting for root",
                r"ALERT!", r"error: "],
-    "native": [r"Kernel panic", r"veneer", r"Gave up waiting for root", r"ALERT!", r"error: "],
+    # Not a line of veneer's log: this boot is without it.
+    "native": [r"Kernel panic", r"^\[cpu\d+\] ", r"Gave up waiting for root", r"ALERT!", r"error: "],
 }
 
 ISO_CFG = """# GRUB on the boot CD: the installed system's own menu from its disk.

@@ -180,6 +180,8 @@ def prepare(chroot):
                  'GRUB_SERIAL_COMMAND="serial --unit=0 --speed=115200"\n')
     write(chroot + "/etc/default/grub", defaults)
     os.makedirs(chroot + "/boot/grub", exist_ok=True)
+    # grub-install makes GRUB's environment block; grub-reboot needs it.
+    in_chroot(chroot, "grub-editenv", "/boot/grub/grubenv", "create")
     in_chroot(chroot, "update-grub")
     return [newer, version, older]
 
