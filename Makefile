@@ -201,6 +201,7 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h $$(call fuzz_sources,$$*) Make
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  FUZZCC  $@")
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $< $(call fuzz_sources,$*) -o $@
+
 # Installing veneer on a Debian system: the package (packaging/) and its
 # tests in a debootstrap chroot (tests/installed/README.md).
 .PHONY: deb test-deb test-installed
