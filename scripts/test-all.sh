@@ -11,6 +11,8 @@
 #   console    'make run's serial console, typed into (tests/run/make-run-console.py)
 #   usb        'make usb' refusing what is not a removable, unmounted disk
 #              (tests/run/usb-checks.sh)
+#   deb        the Debian package installed, configured and removed in a
+#              debootstrap chroot (make test-deb, tests/installed/)
 #
 # Each part ends its output with "N passed, N failed[, N skipped]"; a part
 # that ends without one (it crashed) counts as one failure.  The last line
@@ -73,6 +75,7 @@ run_part fuzz $MAKE --no-print-directory fuzz-check
 run_part scenarios scripts/run-scenarios.py --build "$build"
 run_part console tests/run/make-run-console.py --build "$build"
 run_part usb tests/run/usb-checks.sh "$build"
+run_part deb $MAKE --no-print-directory test-deb
 
 echo "=== all parts:${parts%;}"
 summary="$total_passed passed, $total_failed failed"
