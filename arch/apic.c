@@ -160,10 +160,10 @@ void apic_eoi(void)
 	apic_write(APIC_REG_EOI, 0);
 }
 
-/* Before apic_init_this_cpu() there is no APIC to ask: an exception then is an exception. */
+/* Before apic_init_this_cpu() on the boot CPU, or with the APIC off, there is no APIC to ask: an exception is an exception. */
 static bool apic_ready(void)
 {
-	return x2apic || xapic_mmio;
+	return boot_mode_known && (rdmsr(IA32_APIC_BASE) & APIC_BASE_ENABLE);
 }
 
 bool apic_in_service(unsigned vector)
