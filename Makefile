@@ -23,13 +23,13 @@ LD          := ld
 NM          := nm
 
 KERNEL_CFLAGS := -std=gnu11 -O2 -g -I. \
-	-ffreestanding -fno-builtin-printf -fno-stack-protector -fno-pic -fno-pie \
+	-ffreestanding -fno-builtin-printf -fno-stack-protector -fpie -fvisibility=hidden \
 	-mno-red-zone -mgeneral-regs-only -mcmodel=small -mno-sse -mno-mmx -mno-avx \
 	-fno-omit-frame-pointer -fno-optimize-sibling-calls -fno-asynchronous-unwind-tables \
 	-fcf-protection=none -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes \
 	-MMD -MP
 KERNEL_ASFLAGS := -I. -D__ASSEMBLY__ -MMD -MP -Wa,--noexecstack
-KERNEL_LDFLAGS := -n -nostdlib -static --no-dynamic-linker --build-id=none \
+KERNEL_LDFLAGS := -n -nostdlib -static -pie --no-dynamic-linker -z notext --build-id=none \
 	-z max-page-size=0x1000 -z noexecstack -T linker/veneer.ld
 
 KERNEL_SOURCES := $(sort $(wildcard boot/*.S kernel/*.c arch/*.c arch/*.S vmx/*.c vmx/*.S vmx/guest/*.c))
@@ -67,7 +67,9 @@ $(BUILD)/obj/%.S.o: %.S Makefile
 
 # Two links: the first finds every function's address, the second embeds
 # that table (ksymtab, linked last so nothing before it moves) for stack
-# traces.  The check makes sure the addresses really did not move.
+# traces.  The check makes sure the addresses really did not move.  The
+# image is position independent (GRUB loads it high, linker/veneer.ld);
+# finish-image.py checks its relocations and hides them from GRUB.
 $(BUILD)/ksyms-empty.S:
 	@mkdir -p $(dir $@)
 	$(Q)scripts/gen-ksyms.sh /dev/null > $@
@@ -82,10 +84,11 @@ $(BUILD)/veneer.stage1.elf: $(KERNEL_OBJECTS) $(BUILD)/ksyms-empty.S.o linker/ve
 $(BUILD)/ksyms.S: $(BUILD)/veneer.stage1.elf scripts/gen-ksyms.sh
 	$(Q)$(NM) -n $< | scripts/gen-ksyms.sh - > $@
 
-$(BUILD)/veneer.elf: $(BUILD)/veneer.stage1.elf $(BUILD)/ksyms.S.o
+$(BUILD)/veneer.elf: $(BUILD)/veneer.stage1.elf $(BUILD)/ksyms.S.o scripts/finish-image.py
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(LD) $(KERNEL_LDFLAGS) -o $@ $(KERNEL_OBJECTS) $(BUILD)/ksyms.S.o
 	@scripts/check-ksyms-stable.sh $(BUILD)/veneer.stage1.elf $@
+	@scripts/finish-image.py $@ || { rm -f $@; exit 1; }
 
 # The image carries the default guest: Debian's Linux and its initramfs.
 iso: $(BUILD)/veneer.iso

@@ -1,11 +1,20 @@
 /*
  * 32-bit entry: GRUB jumps here in protected mode with paging off,
  * EAX = boot loader magic, EBX = physical address of the boot information
- * (Multiboot2 specification, section 3.3).  We check that we were loaded
- * the way we expect and that the CPU can run us, build an identity map of
- * the first 4 GiB with 2 MiB pages, enter long mode (SDM Vol. 3A, 10.8.5)
- * and call kernel_main(magic, info) in C.  kernel_main replaces these
- * page tables with W^X ones as soon as it knows the memory map.
+ * (Multiboot2 specification, section 3.3).  The image is position
+ * independent and may sit anywhere below 4 GiB (the relocatable header
+ * tag), so this code first finds its own address, then applies the
+ * image's relocations (every absolute address the compiler left in data is
+ * an R_X86_64_RELATIVE entry between __rela_start and __rela_end), checks
+ * that we were loaded the way we expect and that the CPU can run us,
+ * builds an identity map of the first 4 GiB with 2 MiB pages, enters long
+ * mode (SDM Vol. 3A, 10.8.5) and calls kernel_main(magic, info) in C.
+ * kernel_main replaces these page tables with W^X ones as soon as it knows
+ * the memory map.
+ *
+ * Until the relocations are applied only position-independent code runs:
+ * every address is EBP (the run-time address of label "here") plus a
+ * link-time difference.
  *
  * Failure here cannot use the C console code, so a tiny writer prints the
  * reason to the VGA text buffer and to COM1, then the CPU halts for good.
@@ -33,18 +42,46 @@
 _start:
 	cli
 	cld
-	movl	$boot_stack_top, %esp
-	movl	%eax, %edi			/* keep magic and info for kernel_main */
-	movl	%ebx, boot_info_saved
+	/*
+	 * No stack yet (Multiboot leaves ESP undefined) and no known address:
+	 * borrow the second word of the boot information (reserved in
+	 * Multiboot2, mem_lower in Multiboot 1) as a one-word stack for a CALL
+	 * that reveals EIP, then put the word back.
+	 */
+	movl	%eax, %edi			/* magic */
+	movl	4(%ebx), %ecx
+	leal	8(%ebx), %esp
+	call	here
+here:	popl	%ebp
+	movl	%ecx, 4(%ebx)
+	leal	(boot_stack_top - here)(%ebp), %esp
+	movl	%ebx, (boot_info_saved - here)(%ebp)
 
+	/* delta = where we run - where we were linked; the relocations add it. */
+	leal	(__kernel_start - here)(%ebp), %eax
+	subl	$KERNEL_LINK_ADDRESS, %eax
+	leal	(__rela_start - here)(%ebp), %esi
+	leal	(__rela_end - here)(%ebp), %edx
+0:	cmpl	%edx, %esi
+	jae	0f
+	/* Elf64_Rela: r_offset, r_info, r_addend; the build checks every entry is R_X86_64_RELATIVE below 4 GiB. */
+	movl	0(%esi), %ebx
+	addl	%eax, %ebx			/* the field, where it is now */
+	movl	16(%esi), %ecx
+	addl	%eax, %ecx			/* the address it holds, where that is now */
+	movl	%ecx, 0(%ebx)
+	movl	$0, 4(%ebx)
+	addl	$24, %esi
+	jmp	0b
+0:
 	call	early_serial_init
 
 	cmpl	$MB2_BOOTLOADER_MAGIC, %edi
 	je	1f
-	movl	$msg_multiboot1, %esi
+	leal	(msg_multiboot1 - here)(%ebp), %esi
 	cmpl	$MULTIBOOT1_BOOTLOADER_MAGIC, %edi
 	je	early_fail
-	movl	$msg_bad_magic, %esi
+	leal	(msg_bad_magic - here)(%ebp), %esi
 	jmp	early_fail
 1:
 	/* CPUID exists when EFLAGS.ID (bit 21) can be toggled. */
@@ -59,13 +96,13 @@ _start:
 	pushl	%ecx
 	popfl
 	cmpl	%eax, %ecx
-	movl	$msg_no_cpuid, %esi
+	leal	(msg_no_cpuid - here)(%ebp), %esi
 	je	early_fail
 
 	movl	$0x80000000, %eax
 	cpuid
 	cmpl	$0x80000001, %eax
-	movl	$msg_no_long_mode, %esi
+	leal	(msg_no_long_mode - here)(%ebp), %esi
 	jb	early_fail
 	movl	$0x80000001, %eax
 	cpuid
@@ -75,30 +112,32 @@ _start:
 	testl	$(1 << 20), %edx		/* CPUID.80000001H:EDX.NX */
 	jz	2f
 	movl	$EFER_NXE, %ebx
-	movl	$1, boot_cpu_has_nx
+	movl	$1, (boot_cpu_has_nx - here)(%ebp)
 2:
 	/* Identity map 0..4 GiB: PML4[0] -> PDPT, PDPT[0..3] -> four page directories of 2 MiB pages. */
-	movl	$boot_pdpt, %eax
+	leal	(boot_pdpt - here)(%ebp), %eax
 	orl	$(PTE_PRESENT | PTE_WRITABLE), %eax
-	movl	%eax, boot_pml4
+	movl	%eax, (boot_pml4 - here)(%ebp)
 
-	movl	$boot_pd, %eax
+	leal	(boot_pd - here)(%ebp), %eax
 	orl	$(PTE_PRESENT | PTE_WRITABLE), %eax
+	leal	(boot_pdpt - here)(%ebp), %edx
 	xorl	%ecx, %ecx
-3:	movl	%eax, boot_pdpt(, %ecx, 8)
+3:	movl	%eax, (%edx, %ecx, 8)
 	addl	$4096, %eax
 	incl	%ecx
 	cmpl	$4, %ecx
 	jb	3b
 
+	leal	(boot_pd - here)(%ebp), %edx
 	xorl	%ecx, %ecx			/* ecx = 2 MiB page number 0..2047 */
 4:	movl	%ecx, %eax
 	shll	$21, %eax
 	orl	$(PTE_PRESENT | PTE_WRITABLE | PTE_LARGE), %eax
-	movl	%eax, boot_pd(, %ecx, 8)
+	movl	%eax, (%edx, %ecx, 8)
 	movl	%ecx, %eax
 	shrl	$11, %eax			/* bits 32+ of the address: page >> 11 */
-	movl	%eax, boot_pd + 4(, %ecx, 8)
+	movl	%eax, 4(%edx, %ecx, 8)
 	incl	%ecx
 	cmpl	$2048, %ecx
 	jb	4b
@@ -106,7 +145,7 @@ _start:
 	movl	%cr4, %eax
 	orl	$CR4_PAE, %eax
 	movl	%eax, %cr4
-	movl	$boot_pml4, %eax
+	leal	(boot_pml4 - here)(%ebp), %eax
 	movl	%eax, %cr3
 	movl	$MSR_EFER, %ecx
 	rdmsr
@@ -123,8 +162,13 @@ _start:
 	orl	$(CR0_PE | CR0_PG | CR0_WP), %eax
 	movl	%eax, %cr0
 
-	lgdt	boot_gdt_pointer
-	ljmp	$BOOT_GDT_CODE64, $entry64
+	/* The GDT pointer and the far jump's target hold run-time addresses: fill them in. */
+	leal	(boot_gdt - here)(%ebp), %eax
+	movl	%eax, (boot_gdt_pointer + 2 - here)(%ebp)
+	leal	(entry64 - here)(%ebp), %eax
+	movl	%eax, (entry64_pointer - here)(%ebp)
+	lgdt	(boot_gdt_pointer - here)(%ebp)
+	ljmp	*(entry64_pointer - here)(%ebp)
 
 /* Program COM1 for 115200 8N1 so early failures are visible on a serial line. */
 early_serial_init:
@@ -145,7 +189,7 @@ early_serial_init:
 	outb	%al, %dx			/* 8N1, DLAB off */
 	ret
 
-/* Print the NUL-terminated string at ESI on VGA text (white on red) and COM1, then halt forever. */
+/* Print the NUL-terminated string at ESI on VGA text (white on red) and COM1, then halt forever (any address: no relocation needed). */
 early_fail:
 	movl	$0xB8000, %edi
 5:	lodsb
@@ -187,9 +231,6 @@ boot_gdt:
 	.quad	0x00AF9A000000FFFF		/* 64-bit code, DPL 0 */
 	.quad	0x00CF92000000FFFF		/* data, DPL 0 */
 boot_gdt_end:
-boot_gdt_pointer:
-	.short	boot_gdt_end - boot_gdt - 1
-	.long	boot_gdt
 
 	.code64
 	.section .boot.text, "ax"
@@ -201,14 +242,25 @@ entry64:
 	xorw	%ax, %ax
 	movw	%ax, %fs
 	movw	%ax, %gs
-	movabsq	$boot_stack_top, %rsp
+	leaq	boot_stack_top(%rip), %rsp
 	xorl	%ebp, %ebp			/* terminates stack traces */
 	movl	%edi, %edi			/* magic, zero-extended: first argument */
-	movl	boot_info_saved, %esi
+	movl	boot_info_saved(%rip), %esi
 	call	kernel_main
 9:	cli
 	hlt
 	jmp	9b
+
+	/* Written by the 32-bit code above before it has relocated anything. */
+	.section .data
+	.balign 8
+boot_gdt_pointer:
+	.short	boot_gdt_end - boot_gdt - 1
+	.long	0				/* boot_gdt, at run time */
+	.balign 8
+entry64_pointer:
+	.long	0				/* entry64, at run time */
+	.short	BOOT_GDT_CODE64
 
 	.section .boot.bss, "aw", @nobits
 	.balign 4096

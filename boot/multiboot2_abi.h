@@ -27,6 +27,7 @@
 #define MB2_HEADER_TAG_RELOCATABLE      10
 #define MB2_HEADER_TAG_OPTIONAL         1
 #define MB2_CONSOLE_EGA_TEXT_SUPPORTED  2
+#define MB2_LOAD_PREFERENCE_HIGH        2       /* relocatable tag: as high as possible */
 
 /* Information tags (what the boot loader tells the kernel). */
 #define MB2_TAG_END                     0

@@ -7,10 +7,16 @@
  * also works when GRUB comes from UEFI: GRUB then exits boot services and
  * enters us in 32-bit protected mode exactly as on a BIOS machine.
  *
+ * The relocatable tag asks GRUB to load veneer as high as it can below
+ * 4 GiB, out of the way of every address a guest kernel may want (kernels
+ * linked at 1, 2, 4 or 8 MiB); optional, so a loader without it loads
+ * veneer at its link address, which works too.
+ *
  * A Multiboot (version 1) header is present too, only so that a GRUB entry
  * that says "multiboot" instead of "multiboot2" reaches our entry code and
  * gets a clear message instead of "no multiboot header found".
  */
+#include "boot/boot_layout.h"
 #include "boot/multiboot2_abi.h"
 
 	.section .multiboot, "a"
@@ -48,6 +54,16 @@ info_request_end:
 	.short	MB2_HEADER_TAG_MODULE_ALIGN
 	.short	0
 	.long	8
+
+	/* Relocatable image ("Relocatable header tag"): min_addr, max_addr, align, preference. */
+	.balign 8
+	.short	MB2_HEADER_TAG_RELOCATABLE
+	.short	MB2_HEADER_TAG_OPTIONAL
+	.long	24
+	.long	KERNEL_LOAD_MIN
+	.long	KERNEL_LOAD_MAX
+	.long	KERNEL_LOAD_ALIGN
+	.long	MB2_LOAD_PREFERENCE_HIGH
 
 	/* Console: we can drive an EGA text console or a linear framebuffer. */
 	.balign 8

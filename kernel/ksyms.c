@@ -1,5 +1,6 @@
 #include <stddef.h>
 
+#include "boot/boot_layout.h"
 #include "kernel/ksyms.h"
 
 struct ksymtab {
@@ -10,12 +11,19 @@ struct ksymtab {
 };
 
 extern const struct ksymtab ksymtab;
-extern const char __text_start[], __text_end[];
+extern const char __kernel_start[], __text_start[], __text_end[];
+
+uint64_t ksym_load_offset(void)
+{
+	return (uint64_t)(uintptr_t)__kernel_start - KERNEL_LINK_ADDRESS;
+}
 
 bool ksym_lookup(uint64_t address, const char **name, uint64_t *offset)
 {
 	if (address < (uint64_t)(uintptr_t)__text_start || address >= (uint64_t)(uintptr_t)__text_end)
 		return false;
+	/* The table holds link-time addresses (nm of the first link); the image runs elsewhere. */
+	address -= ksym_load_offset();
 	if (ksymtab.count == 0 || address < ksymtab.addresses[0])
 		return false;
 

@@ -17,10 +17,12 @@
 #include "kernel/log.h"
 #include "kernel/memory.h"
 #include "kernel/multiboot2.h"
+#include "kernel/page_alloc.h"
 #include "kernel/percpu.h"
 #include "kernel/serial.h"
 #include "kernel/shutdown.h"
 #include "kernel/smp.h"
+#include "kernel/string.h"
 #include "kernel/version.h"
 #include "kernel/vga_text.h"
 #include "vmx/guest/guest.h"
@@ -54,6 +56,22 @@ static void __attribute__((noreturn)) fail_boot_information(const struct mb2_err
 	pr_error("boot information from the boot loader is malformed: %s", err->message);
 	pr_error("veneer cannot trust its memory map; check the boot loader (GRUB 2, 'multiboot2' command)");
 	shutdown(EXIT_BAD_BOOT_INFO);
+}
+
+/*
+ * The boot information moves into veneer's own memory: GRUB left it where
+ * a guest kernel may load its segments, and every string and table of
+ * boot_info points into it.
+ */
+static void keep_boot_information(void)
+{
+	struct mb2_error err;
+	size_t size = (size_t)boot_info.info_size;
+	void *copy = alloc_pages((size + 4095) / 4096);
+
+	memcpy(copy, (const void *)(uintptr_t)boot_info.info_start, size);
+	if (mb2_parse(copy, size, &boot_info, &err) != MB2_OK)
+		fail_boot_information(&err);
 }
 
 static struct guest guest;
@@ -148,6 +166,7 @@ void kernel_main(uint32_t magic, uint32_t info_address)
 			(unsigned long long)boot_info.modules[i].end, boot_info.modules[i].cmdline);
 
 	memory_init(&boot_info, &config);
+	keep_boot_information();
 	uint64_t fb_end = boot_info.framebuffer.address +
 			  (uint64_t)boot_info.framebuffer.pitch * boot_info.framebuffer.height;
 	paging_init(fb_end > memory_map_limit() ? align_up(fb_end, 1ULL << 30) : memory_map_limit());

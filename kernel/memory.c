@@ -3,6 +3,7 @@
  * is usable, which ranges veneer owns (and a guest will never see), and
  * the pool the page allocator hands out.
  */
+#include "boot/boot_layout.h"
 #include "kernel/log.h"
 #include "kernel/memory.h"
 #include "kernel/page_alloc.h"
@@ -74,14 +75,24 @@ static void print_owned(void)
 {
 	pr_info("memory: veneer owns %llu KiB in %zu ranges, hidden from any guest:",
 		(unsigned long long)(range_set_total(&plan.owned) >> 10), plan.owned.count);
-	pr_info("memory:   [%#010llx-%#010llx) kernel image", (unsigned long long)(uintptr_t)__kernel_start,
-		(unsigned long long)(uintptr_t)__kernel_end);
-	pr_info("memory:   [%#010llx-%#010llx) hypervisor pool (%llu MiB)", (unsigned long long)plan.pool.start,
+	for (size_t i = 0; i < plan.owned.count; i++) {
+		const struct phys_range *r = &plan.owned.ranges[i];
+		if (r->start == plan.trampoline.start && r->end == plan.trampoline.end)
+			pr_info("memory:   [%#010llx-%#010llx) AP start-up trampoline (the guest's once the CPUs are up)",
+				(unsigned long long)r->start, (unsigned long long)r->end);
+		else
+			pr_info("memory:   [%#010llx-%#010llx) veneer", (unsigned long long)r->start,
+				(unsigned long long)r->end);
+	}
+	pr_info("memory:     [%#010llx-%#010llx) kernel image (linked at %#x)",
+		(unsigned long long)(uintptr_t)__kernel_start, (unsigned long long)(uintptr_t)__kernel_end,
+		KERNEL_LINK_ADDRESS);
+	pr_info("memory:     [%#010llx-%#010llx) hypervisor pool (%llu MiB)", (unsigned long long)plan.pool.start,
 		(unsigned long long)plan.pool.end, (unsigned long long)((plan.pool.end - plan.pool.start) / MiB));
-	if (plan.trampoline.end > plan.trampoline.start)
-		pr_info("memory:   [%#010llx-%#010llx) AP start-up trampoline",
-			(unsigned long long)plan.trampoline.start, (unsigned long long)plan.trampoline.end);
-	else
+	if (!plan.pool_next_to_image)
+		pr_warn("memory: the pool could not go right below the kernel image (the boot loader put it low, or "
+			"something lies below it): the guest's memory map has two reserved blocks");
+	if (plan.trampoline.end == plan.trampoline.start)
 		pr_warn("memory: no free low memory for the AP start-up trampoline; only the boot CPU can run");
 }
 

@@ -2,7 +2,10 @@
  * Deciding where the hypervisor's memory is.  veneer keeps a fixed set of
  * physical ranges for itself: its image, one contiguous pool that every
  * later allocation comes from (page tables, VMCSs, stacks, EPT tables),
- * and the AP start-up trampoline below 1 MiB.  Everything else is the
+ * and, while the other CPUs start, the AP start-up trampoline below 1 MiB.
+ * GRUB loads the image high (the relocatable header tag); the pool goes
+ * right below it, so that image and pool are one block near the top of
+ * RAM below 4 GiB, out of the way of every address a guest kernel wants.  Everything else is the
  * guest's, so the ranges must be known before the guest starts: EPT leaves
  * them unmapped and the guest's memory map marks them reserved.
  *
@@ -31,7 +34,8 @@ struct memory_plan {
 	struct range_set free;          /* usable, page-aligned, not in use, above 1 MiB, not the pool */
 	struct phys_range pool;
 	struct phys_range trampoline;   /* start == end when no low page was free */
-	struct range_set owned;         /* what the guest must never see */
+	struct range_set owned;         /* what the guest must never see: one block, and the trampoline */
+	bool pool_next_to_image;        /* false: the pool had to go elsewhere, two blocks */
 	uint64_t largest_free_block;    /* below POOL_LIMIT: for the error message when the pool does not fit */
 };
 

@@ -9,7 +9,7 @@ to a bad guest module (tests/scenarios/guest-bad-*.scn):
                          setup code (GRUB loads a bzImage cut anywhere after it)
   old-protocol-bzImage   a bzImage whose header claims boot protocol 2.01
   corrupt.elf            a test guest whose program headers point past the end
-  overlap.elf            a test guest whose segment sits on veneer's image (2 MiB)
+  overlap.elf            a test guest whose segment sits on the legacy video hole (0xA0000), not RAM
 """
 import os
 import struct
@@ -46,8 +46,8 @@ def main():
     phentsize, phnum = struct.unpack_from("<HH", overlap, 54)
     for i in range(phnum):
         ph = phoff + i * phentsize
-        if struct.unpack_from("<I", overlap, ph)[0] == 1:       # PT_LOAD: move it onto 2 MiB
-            struct.pack_into("<Q", overlap, ph + 24, 0x200000)
+        if struct.unpack_from("<I", overlap, ph)[0] == 1:       # PT_LOAD: move it onto the video hole
+            struct.pack_into("<Q", overlap, ph + 24, 0xA0000)
             break
     write(os.path.join(out, "overlap.elf"), bytes(overlap))
 

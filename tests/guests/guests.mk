@@ -37,7 +37,7 @@ GUEST_LDFLAGS := -n -nostdlib -static --no-dynamic-linker --build-id=none \
 
 # The runtime, and the two pure parts of the kernel it reuses.
 GUEST_RUNTIME := $(addprefix $(GUEST_DIR)/runtime/,start.c gdt.c idt.c trap.c \
-	print.c report.c cmdline.c) kernel/format.c kernel/string.c
+	print.c report.c cmdline.c boot_map.c veneer_memory.c) kernel/format.c kernel/string.c
 GUEST_RUNTIME_64 := $(GUEST_RUNTIME) $(addprefix $(GUEST_DIR)/runtime/,entry64.S \
 	exceptions64.S usermode64.S usermode64.c)
 GUEST_RUNTIME_32 := $(GUEST_RUNTIME) $(addprefix $(GUEST_DIR)/runtime/,entry32.S \

@@ -6,31 +6,28 @@
  */
 #include <stdint.h>
 
-#include "tests/guests/runtime/cmdline.h"
+#include "tests/guests/runtime/boot_map.h"
 #include "tests/guests/runtime/entry_state.h"
 #include "tests/guests/runtime/print.h"
 #include "tests/guests/runtime/report.h"
 #include "tests/guests/runtime/x86.h"
 
 /*
- * veneer's own memory (hvaddr=, e.g. the kernel image at 0x200000) is not
- * mapped for the guest.  A read is reported and answered as a read of
+ * veneer's own memory (hvaddr=, or the start of veneer's block in the
+ * boot-area memory map) is not mapped for the guest.  A read is reported and answered as a read of
  * nothing is on a real bus, all ones, and the guest goes on; a write is
  * reported and stops the guest.  The EPT-READ and EPT-WRITE lines come
  * first, so a scenario can check the order.
  */
 GUEST_TEST(destructive_ept, "destructive", "ept", TEST_DESTRUCTIVE)
 {
-	char text[32];
 	unsigned long long address;
+	const char *why = "";
 
-	if (!check(cmdline_value(entry_state.cmdline, "hvaddr", text, sizeof(text)),
-		   "test=ept needs hvaddr=<an address in veneer's memory>"))
-		return;
-	if (!check(parse_number(text, &address), "hvaddr=%s is not a number", text))
+	if (!check(guest_hvaddr(&address, &why), "test=ept needs an address in veneer's memory: %s", why))
 		return;
 	/* Both guests reach only the first 4 GiB (identity map, or no paging). */
-	if (!check(address < (1ull << 32), "hvaddr=0x%llx is above 4 GiB", address))
+	if (!check(address < (1ull << 32), "veneer's memory at 0x%llx is above 4 GiB", address))
 		return;
 
 	guest_printf("EPT-READ: about to read 0x%llx", address);

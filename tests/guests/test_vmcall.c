@@ -6,6 +6,7 @@
  */
 #include <stdint.h>
 
+#include "tests/guests/runtime/boot_map.h"
 #include "tests/guests/runtime/cmdline.h"
 #include "tests/guests/runtime/entry_state.h"
 #include "tests/guests/runtime/hypercall.h"
@@ -74,19 +75,18 @@ GUEST_TEST(vmcall_einval, "vmcall", "vmcall-einval", 0)
 
 /*
  * veneer's own memory is not mapped for the guest, so it cannot be the
- * text of a print either.  Needs hvaddr= (see test=ept).
+ * text of a print either.  The address: hvaddr=, or veneer's block in the
+ * boot-area memory map (see test=ept).
  */
 GUEST_TEST(vmcall_print_hv_memory, "vmcall", "vmcall-print-hv-memory", 0)
 {
-	char value[32];
 	unsigned long long address;
+	const char *why = "";
 
-	if (!cmdline_value(entry_state.cmdline, "hvaddr", value, sizeof(value))) {
-		skip("no hvaddr= on the command line");
+	if (!guest_hvaddr(&address, &why)) {
+		skip("%s", why);
 		return;
 	}
-	if (!check(parse_number(value, &address), "hvaddr=%s is not a number", value))
-		return;
 	check_long("VENEER_HC_PRINT of veneer's memory", hc_print((const char *)(uintptr_t)address, 16),
 		   VENEER_HC_EINVAL);
 }

@@ -148,6 +148,93 @@ TEST(plan_keeps_pool_below_4gib)
 	EXPECT_EQ(plan.largest_free_block, 0x300000);
 }
 
+/* The same PC as GRUB loads veneer with the relocatable tag: image high, 2 MiB aligned. */
+static void pc_with_image_high(struct memory_plan_input *in, uint64_t image_start, uint64_t ram_end)
+{
+	*in = (struct memory_plan_input){ .pool_size = 32 * MiB };
+	range_set_add(&in->usable, 0, 0x9FC00);
+	range_set_add(&in->usable, 0x100000, ram_end);
+	in->kernel_image = (struct phys_range){ image_start, image_start + 0x56000 };
+	range_set_add(&in->in_use, image_start, image_start + 0x56000);
+	range_set_add(&in->in_use, 0x262000, 0x262a00);         /* boot information, low */
+	range_set_add(&in->in_use, 0x100000, 0x1000000);        /* modules, low */
+}
+
+TEST(plan_pool_right_below_high_image_makes_one_block_with_the_slack)
+{
+	struct memory_plan_input in;
+	struct memory_plan plan;
+
+	/* 512 MiB Bochs: RAM to 0x1FFF0000, image at 0x1FE00000: less than 2 MiB after it. */
+	pc_with_image_high(&in, 0x1FE00000, 0x1FFF0000);
+	EXPECT_EQ(memory_plan_make(&in, &plan), MEMORY_PLAN_OK);
+	EXPECT(plan.pool_next_to_image);
+	EXPECT_EQ(plan.pool.start, 0x1FE00000 - 32 * MiB);
+	EXPECT_EQ(plan.pool.end, 0x1FE00000);
+	/* One block from the pool to the end of the RAM range, and the trampoline. */
+	EXPECT_EQ(plan.owned.count, 2);
+	EXPECT(range_set_contains(&plan.owned, plan.pool.start, 0x1FFF0000));
+	EXPECT(range_set_contains(&plan.owned, plan.trampoline.start, plan.trampoline.end));
+	EXPECT(!range_set_overlaps(&plan.free, plan.pool.start, 0x1FFF0000));
+	/* Everything from 1 MiB to the pool is the guest's (modules and boot information aside). */
+	EXPECT(range_set_contains(&plan.free, 0x1000000, plan.pool.start));
+}
+
+TEST(plan_keeps_a_large_tail_after_the_image_for_the_guest)
+{
+	struct memory_plan_input in;
+	struct memory_plan plan;
+
+	/* GRUB's own memory kept the image 3.6 MiB below the top (seen in Bochs). */
+	pc_with_image_high(&in, 0x1FC00000, 0x1FFF0000);
+	EXPECT_EQ(memory_plan_make(&in, &plan), MEMORY_PLAN_OK);
+	EXPECT(plan.pool_next_to_image);
+	EXPECT(range_set_contains(&plan.owned, 0x1DC00000, 0x1FC56000));
+	EXPECT(!range_set_overlaps(&plan.owned, 0x1FC56000, 0x1FFF0000));
+	EXPECT(range_set_contains(&plan.free, 0x1FC56000, 0x1FFF0000));
+}
+
+TEST(plan_image_off_a_large_page_joins_the_gap_below_it)
+{
+	struct memory_plan_input in;
+	struct memory_plan plan;
+
+	pc_with_image_high(&in, 0x1FE03000, 0x1FFF0000);
+	EXPECT_EQ(memory_plan_make(&in, &plan), MEMORY_PLAN_OK);
+	EXPECT_EQ(plan.pool.end, 0x1FE00000);
+	EXPECT(range_set_contains(&plan.owned, plan.pool.start, 0x1FFF0000));
+	EXPECT_EQ(plan.owned.count, 2);
+}
+
+TEST(plan_pool_elsewhere_when_something_lies_below_the_image)
+{
+	struct memory_plan_input in;
+	struct memory_plan plan;
+
+	pc_with_image_high(&in, 0x1FE00000, 0x1FFF0000);
+	range_set_add(&in.in_use, 0x1FD00000, 0x1FD80000);      /* a module right below the image */
+	EXPECT_EQ(memory_plan_make(&in, &plan), MEMORY_PLAN_OK);
+	EXPECT(!plan.pool_next_to_image);
+	EXPECT(plan.pool.end <= 0x1FD00000);
+	EXPECT_EQ(plan.pool.start % LARGE_PAGE_SIZE, 0);
+	EXPECT(range_set_contains(&plan.owned, 0x1FE00000, 0x1FE56000));
+	EXPECT(range_set_contains(&plan.owned, plan.pool.start, plan.pool.end));
+	EXPECT(!range_set_overlaps(&plan.free, 0x1FE00000, 0x1FE56000));
+	EXPECT(range_set_contains(&plan.free, 0x1FD80000, 0x1FE00000));
+}
+
+TEST(plan_image_at_its_link_address_still_works)
+{
+	struct memory_plan_input in;
+	struct memory_plan plan;
+
+	/* A loader without the relocatable tag: image at 2 MiB, pool at the top as before. */
+	pc_with_512mib(&in);
+	EXPECT_EQ(memory_plan_make(&in, &plan), MEMORY_PLAN_OK);
+	EXPECT(!plan.pool_next_to_image);
+	EXPECT_EQ(plan.pool.start, 478 * MiB);
+}
+
 TEST(page_allocator_hands_out_only_pool_pages)
 {
 	struct page_allocator a;

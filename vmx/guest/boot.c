@@ -95,42 +95,98 @@ static bool module_looks_sane(const struct mb2_module *m, char *error, size_t er
 	return true;
 }
 
+/* Gives [start, end) back to the loaders, as far as the guest's memory map calls it available. */
+static void release(struct guest_boot *boot, uint64_t start, uint64_t end)
+{
+	struct range_set available;
+
+	guest_memory_map_available(&boot->map, &available);
+	for (size_t i = 0; i < available.count; i++) {
+		uint64_t s = available.ranges[i].start > start ? available.ranges[i].start : start;
+		uint64_t e = available.ranges[i].end < end ? available.ranges[i].end : end;
+		if (s < e)
+			range_set_add(&boot->free, s, e);
+	}
+}
+
+/*
+ * GRUB put the modules wherever it found room, which may be where the
+ * guest kernel's segments must go (GRUB's own relocator moves them at its
+ * last step for a kernel it boots).  Before any loader places anything,
+ * the modules move together, in order and page-aligned, to the highest
+ * free guest RAM below 4 GiB (Multiboot's 32-bit module fields), and the
+ * memory they leave is free for the loaders.  The guest is told the new
+ * places; the information veneer read them from is in its own memory.
+ */
+static bool relocate_modules(struct guest_boot *boot, char *error, size_t error_size)
+{
+	const struct mb2_info *info = boot->info;
+	uint64_t total = 0;
+
+	for (size_t i = 0; i < info->module_count; i++)
+		total += align_up(info->modules[i].end - info->modules[i].start, 4096);
+	if (total == 0)
+		return true;
+	uint64_t at = guest_boot_claim_highest(boot, total, 4ULL << 30);
+	if (!at)
+		FAIL("no free guest RAM below 4 GiB to move the %zu module(s) (%llu KiB) out of the kernel's way",
+		     info->module_count, (unsigned long long)(total >> 10));
+	for (size_t i = 0; i < info->module_count; i++) {
+		const struct mb2_module *from = &info->modules[i];
+		uint64_t size = from->end - from->start;
+		memcpy((void *)(uintptr_t)at, (const void *)(uintptr_t)from->start, size);
+		boot->module_copies[i] = (struct mb2_module){ at, at + size, from->cmdline };
+		pr_debug("guest: module %zu moved from [%#llx-%#llx) to [%#llx-%#llx)", i,
+			 (unsigned long long)from->start, (unsigned long long)from->end, (unsigned long long)at,
+			 (unsigned long long)(at + size));
+		at += align_up(size, 4096);
+	}
+	for (size_t i = 0; i < info->module_count; i++)
+		release(boot, align_down(info->modules[i].start, 4096), align_up(info->modules[i].end, 4096));
+	return true;
+}
+
 bool guest_boot_prepare(struct guest *guest, const struct mb2_info *info, size_t kernel_index, char *error,
 			size_t error_size)
 {
 	static struct guest_boot boot;          /* large: keep it off the stack */
-	struct range_set hidden = memory_layout()->owned;
 
 	if (kernel_index >= info->module_count)
 		FAIL("there is no module %zu: GRUB loaded %zu module(s); add 'module2 /boot/KERNEL ARGS' to the GRUB entry",
 		     kernel_index, info->module_count);
 	memset(&boot, 0, sizeof(boot));
 	boot.info = info;
-	boot.kernel = &info->modules[kernel_index];
+	boot.kernel = &boot.module_copies[kernel_index];
 	boot.modules = boot.kernel + 1;
 	boot.module_count = info->module_count - kernel_index - 1;
-	guest->name = boot.kernel->cmdline;
-	if (!module_looks_sane(boot.kernel, error, error_size))
+	guest->name = info->modules[kernel_index].cmdline;
+	if (!module_looks_sane(&info->modules[kernel_index], error, error_size))
 		return false;
+
+	/* The guest's memory map: the firmware's, with veneer's memory reserved. */
+	if (!guest_memory_map_build(info->memory, info->memory_count, &memory_layout()->owned, &boot.map))
+		FAIL("the memory map does not fit in %d entries", GUEST_MAP_MAX);
+	guest_memory_map_available(&boot.map, &boot.free);
+	/* Modules stay where GRUB put them until they are moved. */
+	for (size_t i = 0; i < info->module_count; i++)
+		range_set_remove(&boot.free, align_down(info->modules[i].start, 4096),
+				 align_up(info->modules[i].end, 4096));
+	if (!relocate_modules(&boot, error, error_size))
+		return false;
+	/*
+	 * The boot data is ordinary RAM in the guest's map, as GRUB's
+	 * structures are: the kernel knows where they are and keeps what it
+	 * needs.  Claimed, so that no segment lands on it.
+	 */
+	if (!guest_boot_claim(&boot, GUEST_BOOT_DATA, GUEST_BOOT_DATA + GUEST_BOOT_DATA_SIZE))
+		FAIL("the low memory at %#llx that veneer passes boot data in is not free RAM",
+		     (unsigned long long)GUEST_BOOT_DATA);
+	memset((void *)(uintptr_t)GUEST_BOOT_DATA, 0, GUEST_BOOT_DATA_SIZE);
 
 	boot.kind = guest_image_detect((const void *)(uintptr_t)boot.kernel->start,
 				       (size_t)(boot.kernel->end - boot.kernel->start), &boot.mb1, &boot.mb2);
 	if (boot.kind == GUEST_IMAGE_UNKNOWN)
 		FAIL("unknown format: not a Linux bzImage, a Multiboot or Multiboot2 kernel, or an ELF test guest");
-
-	/* The guest's memory map: the firmware's, with veneer's memory and the boot data reserved. */
-	if (!range_set_add(&hidden, GUEST_BOOT_DATA, GUEST_BOOT_DATA + GUEST_BOOT_DATA_SIZE) ||
-	    !guest_memory_map_build(info->memory, info->memory_count, &hidden, &boot.map))
-		FAIL("the memory map does not fit in %d entries", GUEST_MAP_MAX);
-	if (!range_set_contains(memory_usable(), GUEST_BOOT_DATA, GUEST_BOOT_DATA + GUEST_BOOT_DATA_SIZE))
-		FAIL("the low memory at %#llx that veneer passes boot data in is not RAM",
-		     (unsigned long long)GUEST_BOOT_DATA);
-	guest_memory_map_available(&boot.map, &boot.free);
-	/* Modules stay where GRUB put them until the loader has copied what it needs. */
-	for (size_t i = 0; i < info->module_count; i++)
-		range_set_remove(&boot.free, align_down(info->modules[i].start, 4096),
-				 align_up(info->modules[i].end, 4096));
-	memset((void *)(uintptr_t)GUEST_BOOT_DATA, 0, GUEST_BOOT_DATA_SIZE);
 
 	pr_info("guest: module %zu '%s' is a %s (%llu KiB)", kernel_index, boot.kernel->cmdline,
 		guest_image_kind_name(boot.kind),

@@ -20,8 +20,9 @@ struct guest;
 /*
  * A small block of guest RAM the loaders write their structures to (Linux's
  * boot_params and command line, a Multiboot information structure, a GDT,
- * a copy of the ACPI RSDP).  The guest's memory map reports it as reserved,
- * so the guest never reuses it.
+ * a copy of the ACPI RSDP).  Like GRUB's, it is available RAM in the
+ * guest's memory map, in conventional memory, which Linux keeps for itself
+ * and a Multiboot kernel is told about (EBX); no segment may land on it.
  */
 #define GUEST_BOOT_DATA         0x90000ULL      /* high in conventional memory: mem_lower stays large */
 #define GUEST_BOOT_DATA_SIZE    0x8000ULL
@@ -35,8 +36,9 @@ struct guest;
 
 struct guest_boot {
 	const struct mb2_info *info;
-	const struct mb2_module *kernel;
+	const struct mb2_module *kernel;        /* in module_copies */
 	const struct mb2_module *modules;       /* the modules after the kernel: initrd, or the guest's modules */
+	struct mb2_module module_copies[MB2_MAX_MODULES];      /* every module, moved out of the loaders' way */
 	size_t module_count;
 	enum guest_image_kind kind;
 	struct multiboot1_header_info mb1;

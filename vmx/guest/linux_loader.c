@@ -128,11 +128,13 @@ bool linux_load(struct guest *guest, struct guest_boot *boot, char *error, size_
 		const struct mb2_module *m = &boot->modules[0];
 		uint64_t limit = h.initrd_addr_max + 1;
 		initrd_size = m->end - m->start;
-		initrd = guest_boot_claim_highest(boot, initrd_size, limit);
+		/* The modules already moved high, into memory of their own: there, if the kernel can reach it. */
+		initrd = m->end <= limit ? m->start : guest_boot_claim_highest(boot, initrd_size, limit);
 		if (!initrd)
 			FAIL("no free RAM below %#llx for the %llu KiB initrd (module '%s')", (unsigned long long)limit,
 			     (unsigned long long)(initrd_size >> 10), m->cmdline);
-		memmove((void *)(uintptr_t)initrd, (const void *)(uintptr_t)m->start, initrd_size);
+		if (initrd != m->start)
+			memmove((void *)(uintptr_t)initrd, (const void *)(uintptr_t)m->start, initrd_size);
 	}
 	memmove((void *)(uintptr_t)load, image + kernel_offset, kernel_size);
 

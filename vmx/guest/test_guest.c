@@ -3,8 +3,9 @@
  * executable that starts in 64-bit mode (ELFCLASS64) or in 32-bit
  * protected mode with paging off (ELFCLASS32), as tests/guests/README.md
  * describes.  veneer prepares the boot area the contract promises: a GDT,
- * for 64-bit guests an identity map of the first 4 GiB, and the module's
- * command line.
+ * the guest's memory map (where veneer's memory is reserved), for 64-bit
+ * guests an identity map of the first 4 GiB, and the module's command
+ * line.
  */
 #include "arch/paging.h"
 #include "kernel/elf.h"
@@ -18,6 +19,9 @@
 #define BOOT_AREA_START         0x1000ULL
 #define BOOT_AREA_END           0x9000ULL
 #define BOOT_GDT                0x1000ULL
+#define BOOT_MAP                0x1800ULL       /* the guest's memory map: count, then 24-byte entries */
+#define BOOT_MAP_ENTRY_SIZE     24
+#define BOOT_MAP_MAX            ((0x2000 - BOOT_MAP - 8) / BOOT_MAP_ENTRY_SIZE)
 #define BOOT_PML4               0x2000ULL
 #define BOOT_PDPT               0x3000ULL
 #define BOOT_PD                 0x4000ULL       /* four page directories: 4 GiB */
@@ -54,6 +58,17 @@ bool test_guest_load(struct guest *guest, struct guest_boot *boot, char *error, 
 	gdt[SELECTOR_CODE64 / 8] = 0x00AF9B000000FFFFULL;
 	gdt[SELECTOR_DATA / 8] = 0x00CF93000000FFFFULL;
 	gdt[SELECTOR_CODE32 / 8] = 0x00CF9B000000FFFFULL;
+
+	/* The memory map, as far as it fits (a test guest reads it to find veneer's block). */
+	uint8_t *map = (uint8_t *)(uintptr_t)BOOT_MAP;
+	uint32_t count = boot->map.count < BOOT_MAP_MAX ? (uint32_t)boot->map.count : (uint32_t)BOOT_MAP_MAX;
+	memcpy(map, &count, 4);
+	for (uint32_t i = 0; i < count; i++) {
+		uint8_t *e = map + 8 + i * BOOT_MAP_ENTRY_SIZE;
+		memcpy(e, &boot->map.entries[i].base, 8);
+		memcpy(e + 8, &boot->map.entries[i].length, 8);
+		memcpy(e + 16, &boot->map.entries[i].type, 4);
+	}
 
 	/* An identity map of 4 GiB with 2 MiB pages, for a 64-bit start. */
 	uint64_t *pml4 = (uint64_t *)(uintptr_t)BOOT_PML4, *pdpt = (uint64_t *)(uintptr_t)BOOT_PDPT;

@@ -12,9 +12,9 @@
 #include "tests/guests/runtime/hypercall.h"
 #include "tests/guests/runtime/print.h"
 #include "tests/guests/runtime/report.h"
+#include "tests/guests/runtime/veneer_memory.h"
 #include "tests/guests/runtime/x86.h"
 
-#define DEFAULT_HVADDR          0x200000ull     /* veneer's image */
 #define DEFAULT_MIN_RAM         (64 * MIB)
 #define LOW_MEMORY_END          0xA0000ull      /* 640 KiB: conventional memory */
 #define LOW_MEMORY_KIB_MAX      640
@@ -224,10 +224,6 @@ static void test_cmdline(void)
 	const char *p = boot.cmdline;
 	unsigned known = 0;
 
-	if (running_under_veneer()) {
-		options.has_hvaddr = true;
-		options.hvaddr = DEFAULT_HVADDR;
-	}
 	if (!check(boot.has_cmdline, "the loader passed no command line"))
 		return;
 	guest_printf("INFO: command line '%s'", boot.cmdline);
@@ -302,6 +298,31 @@ static void check_map_entries(void)
 		}
 }
 
+static void boot_map_entry(size_t i, uint64_t *base, uint64_t *length, uint32_t *type)
+{
+	*base = boot.map[i].base;
+	*length = boot.map[i].length;
+	*type = boot.map[i].type;
+}
+
+/* The end of the available memory that runs unbroken from address (adjacent entries joined). */
+static uint64_t available_run_end(uint64_t address)
+{
+	uint64_t at = address;
+
+	for (bool moved = true; moved;) {
+		moved = false;
+		for (size_t i = 0; i < boot.map_count; i++) {
+			const struct map_entry *e = &boot.map[i];
+			if (e->type == MB_MEMORY_AVAILABLE && e->base <= at && map_entry_end(e) > at) {
+				at = map_entry_end(e);
+				moved = true;
+			}
+		}
+	}
+	return at;
+}
+
 static void check_meminfo(void)
 {
 	uint64_t lower = (uint64_t)boot.mem_lower * 1024, upper = (uint64_t)boot.mem_upper * 1024;
@@ -314,10 +335,16 @@ static void check_meminfo(void)
 	check(map_covers(0, lower, MB_MEMORY_AVAILABLE),
 	      "mem_lower %u KiB, but [0, 0x%llx) is not all available in the map", boot.mem_lower,
 	      (unsigned long long)lower);
-	/* At most the RAM from 1 MiB to the first hole (the specifications allow less). */
-	check(map_covers(MIB, MIB + upper, MB_MEMORY_AVAILABLE),
-	      "mem_upper %u KiB, but [0x100000, 0x%llx) is not all available in the map", boot.mem_upper,
-	      (unsigned long long)(MIB + upper));
+	/*
+	 * What GRUB gives: the RAM from 1 MiB up to the first hole, all of it
+	 * (GRUB's grub_mmap_get_upper), and a kernel sizing its heap by it
+	 * needs it to be more than a sliver.
+	 */
+	uint64_t run = available_run_end(MIB) - MIB;
+	check(upper == run, "mem_upper %u KiB, but the map has %llu KiB of RAM unbroken from 1 MiB",
+	      boot.mem_upper, (unsigned long long)(run >> 10));
+	check(upper >= options.min_ram, "mem_upper %u KiB: less than min_ram_mb (%llu MiB) of RAM from 1 MiB",
+	      boot.mem_upper, (unsigned long long)(options.min_ram / MIB));
 }
 
 static void check_hypervisor_memory(void)
@@ -325,6 +352,18 @@ static void check_hypervisor_memory(void)
 	if (!running_under_veneer()) {
 		guest_printf("INFO: not under veneer: hvaddr not checked against the map");
 		return;
+	}
+	if (!options.has_hvaddr) {
+		uint64_t start, end;
+		/* veneer's memory is one reserved range near the top of RAM, right after the RAM it ends. */
+		if (!check(veneer_block_in_map(boot.map_count, boot_map_entry, &start, &end),
+			   "no reserved range after the RAM above 1 MiB: where is veneer?"))
+			return;
+		guest_printf("INFO: veneer's memory: [0x%llx, 0x%llx)", (unsigned long long)start,
+			     (unsigned long long)end);
+		check(reserved_blocks_inside_ram(boot.map_count, boot_map_entry) <= 1,
+		      "more than one reserved range interrupts the RAM above 1 MiB");
+		options.hvaddr = start;
 	}
 	uint64_t page = options.hvaddr & ~(uint64_t)(PAGE_SIZE - 1);
 

@@ -38,7 +38,8 @@ MBGUEST_LDFLAGS := -m elf_i386 -n -nostdlib -static --no-dynamic-linker --build-
 # the guest runtime that do not assume veneer's test-guest boot contract,
 # and the two pure parts of the kernel.
 MBGUEST_COMMON := $(addprefix $(MBGUEST_DIR)/,entry.S main.c checks.c console.c apic.c) \
-	$(addprefix tests/guests/runtime/,gdt.c idt.c exceptions32.S trap.c cmdline.c report.c libgcc32.c) \
+	$(addprefix tests/guests/runtime/,gdt.c idt.c exceptions32.S trap.c cmdline.c report.c libgcc32.c \
+	veneer_memory.c) \
 	kernel/format.c kernel/string.c
 # The header goes first: mbguest.ld places it at the start of the image anyway.
 MBGUEST_MB1 := $(MBGUEST_DIR)/mb1_header.S $(MBGUEST_DIR)/mb1_info.c $(MBGUEST_COMMON)

@@ -1,0 +1,23 @@
+/*
+ * The memory map veneer leaves in a test guest's boot area (the boot
+ * contract, tests/guests/README.md): at BOOT_MAP_ADDRESS a 32-bit entry
+ * count, 4 bytes of padding, then 24-byte entries of base (8 bytes),
+ * length (8), type (4, E820 numbering) and 4 bytes of padding.
+ */
+#ifndef VENEER_TESTS_GUESTS_BOOT_MAP_H
+#define VENEER_TESTS_GUESTS_BOOT_MAP_H
+
+#include <stdbool.h>
+
+#define BOOT_MAP_ADDRESS        0x1800
+#define BOOT_MAP_ENTRY_SIZE     24
+#define BOOT_MAP_MAX            ((0x2000 - BOOT_MAP_ADDRESS - 8) / BOOT_MAP_ENTRY_SIZE)
+
+/*
+ * An address in veneer's own memory: hvaddr= from the command line, else
+ * the start of veneer's block in the boot-area map.  False (and why) if
+ * neither says.
+ */
+bool guest_hvaddr(unsigned long long *address, const char **why);
+
+#endif
