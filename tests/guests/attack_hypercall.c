@@ -10,6 +10,7 @@
 #ifdef __x86_64__
 #include <stdint.h>
 
+#include "tests/guests/runtime/boot_map.h"
 #include "tests/guests/runtime/cmdline.h"
 #include "tests/guests/runtime/entry_state.h"
 #include "tests/guests/runtime/hypercall.h"
@@ -23,11 +24,10 @@
 
 static uint64_t hv_address(void)
 {
-	char text[32];
 	unsigned long long address;
+	const char *why = "";
 
-	if (!check(cmdline_value(entry_state.cmdline, "hvaddr", text, sizeof(text)) && parse_number(text, &address),
-		   "this attack needs hvaddr=<an address in veneer's memory>"))
+	if (!check(guest_hvaddr(&address, &why), "this attack needs an address in veneer's memory: %s", why))
 		return 0;
 	return address;
 }

@@ -14,6 +14,7 @@
 
 #include <stdint.h>
 
+#include "tests/guests/runtime/boot_map.h"
 #include "tests/guests/runtime/cmdline.h"
 #include "tests/guests/runtime/entry_state.h"
 #include "tests/guests/runtime/hypercall.h"
@@ -84,12 +85,9 @@ static unsigned maxphyaddr(void)
 
 static bool hvaddr_from_cmdline(unsigned long long *address)
 {
-	char text[32];
+	const char *why = "";
 
-	if (!check(cmdline_value(entry_state.cmdline, "hvaddr", text, sizeof(text)),
-		   "needs hvaddr=<an address in veneer's memory>"))
-		return false;
-	return check(parse_number(text, address), "hvaddr=%s is not a number", text);
+	return check(guest_hvaddr(address, &why), "needs an address in veneer's memory: %s", why);
 }
 
 /*

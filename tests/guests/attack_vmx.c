@@ -9,6 +9,7 @@
  */
 #include <stdint.h>
 
+#include "tests/guests/runtime/boot_map.h"
 #include "tests/guests/runtime/cmdline.h"
 #include "tests/guests/runtime/entry_state.h"
 #include "tests/guests/runtime/report.h"
@@ -31,14 +32,13 @@
 		check_fault(name, probe_vector, vector);                        \
 	} while (0)
 
-/* veneer's memory, from hvaddr=; 0 (and a FAIL) without it. */
+/* veneer's memory, from hvaddr= or the boot-area map; 0 (and a FAIL) without it. */
 static uint64_t hv_address(void)
 {
-	char text[32];
 	unsigned long long address;
+	const char *why = "";
 
-	if (!check(cmdline_value(entry_state.cmdline, "hvaddr", text, sizeof(text)) && parse_number(text, &address),
-		   "this attack needs hvaddr=<an address in veneer's memory>"))
+	if (!check(guest_hvaddr(&address, &why), "this attack needs an address in veneer's memory: %s", why))
 		return 0;
 	return address;
 }
