@@ -67,7 +67,7 @@ description: soak: Linux under veneer on $n CPU(s), CPUs offline and online $cyc
 emulator: bochs
 cpus: $n
 cmdline: exit=bochs
-module: {build}/linux/vmlinuz console=ttyS0,115200 quiet cryptomgr.notests tsc_early_khz=50000 nokaslr no_timer_check tsc=reliable noxsave veneer.cpus=$n veneer.hvaddr=0x200000 veneer.soak=$cycles
+module: {build}/linux/vmlinuz console=ttyS0,115200 quiet cryptomgr.notests tsc_early_khz=50000 nokaslr no_timer_check tsc=reliable noxsave veneer.cpus=$n veneer.hvaddr=auto veneer.soak=$cycles
 module: {build}/linux/initramfs.cpio.gz initrd
 timeout: $limit
 expect-exit: 0
