@@ -78,7 +78,7 @@ static void print_owned(void)
 	for (size_t i = 0; i < plan.owned.count; i++) {
 		const struct phys_range *r = &plan.owned.ranges[i];
 		if (r->start == plan.trampoline.start && r->end == plan.trampoline.end)
-			pr_info("memory:   [%#010llx-%#010llx) AP start-up trampoline (the guest's once the CPUs are up)",
+			pr_info("memory:   [%#010llx-%#010llx) AP start-up trampoline",
 				(unsigned long long)r->start, (unsigned long long)r->end);
 		else
 			pr_info("memory:   [%#010llx-%#010llx) veneer", (unsigned long long)r->start,
