@@ -14,6 +14,7 @@
  */
 #include <stdint.h>
 
+#include "tests/guests/runtime/boot_map.h"
 #include "tests/guests/runtime/cmdline.h"
 #include "tests/guests/runtime/entry_state.h"
 #include "tests/guests/runtime/report.h"
@@ -120,18 +121,18 @@ GUEST_TEST(apic_base_move, "apic", "apic-base-move", 0)
 	check_eq("xAPIC ID at the original base", *xapic_register(base, XAPIC_ID) >> 24, initial_apic_id());
 }
 
-/* veneer refuses an APIC page on its own memory (hvaddr=): it would cover hypervisor memory for this CPU. */
+/* veneer refuses an APIC page on its own memory (hvaddr= or the boot-area map): it would cover hypervisor memory for this CPU. */
 GUEST_TEST(apic_base_on_veneer, "apic", "apic-base-on-veneer-memory", 0)
 {
-	char text[32];
 	unsigned long long address;
+	const char *why = "";
 	uint64_t base;
 
-	if (!cmdline_value(entry_state.cmdline, "hvaddr", text, sizeof(text))) {
-		skip("needs hvaddr=<an address in veneer's memory>");
+	if (!guest_hvaddr(&address, &why)) {
+		skip("needs an address in veneer's memory: %s", why);
 		return;
 	}
-	if (!check(parse_number(text, &address), "hvaddr=%s is not a number", text) || !read_xapic_base(&base))
+	if (!read_xapic_base(&base))
 		return;
 	uint64_t onto = (address & APIC_BASE_ADDRESS_MASK) | (base & ~APIC_BASE_ADDRESS_MASK);
 	check_fault("IA32_APIC_BASE on veneer's memory", msr_write(IA32_APIC_BASE, onto), VECTOR_GP);

@@ -10,6 +10,7 @@
  */
 #include <stdint.h>
 
+#include "tests/guests/runtime/boot_map.h"
 #include "tests/guests/runtime/cmdline.h"
 #include "tests/guests/runtime/entry_state.h"
 #include "tests/guests/runtime/report.h"
@@ -132,7 +133,7 @@ GUEST_TEST(injected_fault_frame, "debug", "debug-rf-injected-gp", 0)
  * first entry points at a page directory of 2 MiB pages mapping the first
  * GiB, where the guest runs.  A present PDPTE with a reserved bit (bit 1)
  * makes the MOV to CR0 that enables paging raise #GP (SDM Vol. 3A, 4.4.1);
- * so does a PDPT in memory the guest does not own (hvaddr=).  CR0.NE is
+ * so does a PDPT in memory the guest does not own (veneer's block).  CR0.NE is
  * cleared with the same write, so that under veneer the write exits
  * (NE is one of the bits VMX fixes) and veneer's path is the one tested.
  */
@@ -159,7 +160,7 @@ static int enable_pae_paging(uint32_t cr3)
 
 GUEST_TEST(pae_pdpte_gp, "debug", "pae-pdpte-gp", 0)
 {
-	char text[32];
+	const char *why = "";
 	unsigned long long hvaddr;
 	unsigned long cr3 = cr3_read();
 
@@ -173,7 +174,7 @@ GUEST_TEST(pae_pdpte_gp, "debug", "pae-pdpte-gp", 0)
 	check_fault("PAE paging with a reserved PDPTE bit", enable_pae_paging((uint32_t)pdpt), VECTOR_GP);
 	pdpt[0] &= ~0x2ull;
 
-	if (cmdline_value(entry_state.cmdline, "hvaddr", text, sizeof(text)) && parse_number(text, &hvaddr))
+	if (guest_hvaddr(&hvaddr, &why))
 		check_fault("PAE paging with the PDPT in veneer's memory",
 			    enable_pae_paging((uint32_t)hvaddr & ~0x1Fu), VECTOR_GP);
 	cr3_write(cr3);
