@@ -125,6 +125,7 @@ static const struct name_value faults[] = {
 
 static const struct name_value simulations[] = {
 	{ "none", SIMULATE_NONE }, { "vmx-off", SIMULATE_VMX_OFF_BY_FIRMWARE },
+	{ "unknown-chipset", SIMULATE_UNKNOWN_CHIPSET },
 	{ 0, 0 },
 };
 
@@ -176,7 +177,7 @@ static const char *apply_option(struct veneer_config *cfg, const char *name, con
 		cfg->fault = (enum fault_injection)v;
 	} else if (strcmp(name, "simulate") == 0) {
 		if (!value || !lookup(simulations, value, &v))
-			return "expected vmx-off";
+			return "expected vmx-off or unknown-chipset";
 		cfg->simulate = (enum simulation)v;
 	} else if (strcmp(name, "cpus") == 0) {
 		if (!value || !parse_plain_number(value, &n) || n == 0 || n > 4096)

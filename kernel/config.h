@@ -32,6 +32,7 @@ enum fault_injection {
 enum simulation {
 	SIMULATE_NONE,
 	SIMULATE_VMX_OFF_BY_FIRMWARE,   /* simulate=vmx-off: lock IA32_FEATURE_CONTROL with VMX off, as firmware would */
+	SIMULATE_UNKNOWN_CHIPSET,       /* simulate=unknown-chipset: treat the host bridge as one veneer does not know */
 };
 
 /* How the guest's INIT-SIPI-SIPI reaches its vCPUs (vmx/guest/smp.c). */

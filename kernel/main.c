@@ -89,7 +89,8 @@ static enum exit_code run_guest(const struct mb2_module *module)
 			 module ? " '" : "", module ? module->cmdline : "", module ? "'" : "", error);
 		return EXIT_GUEST_FAILED;
 	}
-	if (!smram_secure(config.smram == SMRAM_UNCHECKED) || !guest_init(&guest))
+	if (!smram_secure(config.smram == SMRAM_UNCHECKED, config.simulate == SIMULATE_UNKNOWN_CHIPSET) ||
+	    !guest_init(&guest))
 		return EXIT_GUEST_FAILED;
 	boot_vcpu.guest = &guest;
 	boot_vcpu.entry = guest.entry;

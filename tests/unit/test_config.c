@@ -70,6 +70,13 @@ TEST(config_every_option)
 	EXPECT_EQ(cfg.simulate, SIMULATE_VMX_OFF_BY_FIRMWARE);
 	EXPECT_EQ(parse(&cfg, "simulate=alien-invasion"), 1);
 	EXPECT_EQ(cfg.simulate, SIMULATE_NONE);
+	EXPECT_EQ(parse(&cfg, "simulate=unknown-chipset"), 0);
+	EXPECT_EQ(cfg.simulate, SIMULATE_UNKNOWN_CHIPSET);
+	EXPECT_EQ(cfg.smram, SMRAM_LOCK);
+	EXPECT_EQ(parse(&cfg, "smram=unchecked"), 0);
+	EXPECT_EQ(cfg.smram, SMRAM_UNCHECKED);
+	EXPECT_EQ(parse(&cfg, "smram=open"), 1);
+	EXPECT_EQ(cfg.smram, SMRAM_LOCK);
 
 	EXPECT_EQ(parse(&cfg, "serial=0x2e8 loglevel=2 exit=qemu serial=off"), 0);
 	EXPECT_EQ(cfg.serial_port, 0);

@@ -16,9 +16,10 @@
  * Closes and locks SMRAM on a chipset veneer knows.  False, with the
  * reason on the log, when it cannot (an unknown host bridge, SMRAM left
  * open and locked, no SMRAM at all); unchecked turns that refusal into a
- * warning (smram=unchecked).
+ * warning (smram=unchecked).  simulate_unknown pretends the host bridge is
+ * not one veneer knows (simulate=unknown-chipset, for tests).
  */
-bool smram_secure(bool unchecked);
+bool smram_secure(bool unchecked, bool simulate_unknown);
 
 /* Is this configuration register one of those that keep SMRAM closed (the guest may not write it)? */
 bool smram_control_register(struct pci_function f, unsigned offset);
