@@ -17,23 +17,12 @@
 #include "kernel/shutdown.h"
 #include "vmx/guest/guest.h"
 #include "vmx/guest/io.h"
+#include "vmx/guest/reset_ports.h"
 #include "vmx/vcpu.h"
 
 #define PM1_SLP_EN              (1u << 13)
 #define PM1_SLP_TYP_SHIFT       10
 #define PM1_SLP_TYP_MASK        7u
-#define RESET_CONTROL_PORT      0xCF9
-#define RESET_CONTROL_RST_CPU   (1u << 2)
-#define KBC_DATA_PORT           0x60
-#define KBC_COMMAND_PORT        0x64
-#define KBC_WRITE_OUTPUT_PORT   0xD1    /* the next data byte is the output port */
-#define KBC_DISABLE_A20         0xDD    /* some controllers (and Bochs): A20 off */
-#define KBC_PULSE_OUTPUT        0xF0    /* 0xF0-0xFF: pulse the output lines whose bits are 0 */
-#define KBC_OUTPUT_RESET_HIGH   (1u << 0)       /* output port bit 0: the CPU reset line, active low */
-#define KBC_OUTPUT_A20          (1u << 1)
-#define PORT_A                  0x92    /* System Control Port A */
-#define PORT_A_FAST_RESET       (1u << 0)
-#define PORT_A_A20              (1u << 1)
 
 static bool s5_known;
 static uint8_t s5_sleep_type;
@@ -54,24 +43,9 @@ static void port_out(uint16_t port, unsigned size, uint32_t value)
 		outl(port, value);
 }
 
-/*
- * The byte an access carries for one port, whatever its width: a word
- * written at 0x63 puts its high byte on 0x64, a dword at 0xCF8 that is not
- * a configuration cycle puts its second byte on 0xCF9.
- */
-static bool byte_for_port(const struct io_qualification *q, uint32_t value, uint16_t port, uint8_t *byte)
+static struct port_write write_of(const struct io_qualification *q, uint32_t value)
 {
-	if (port < q->port || port >= q->port + q->size)
-		return false;
-	*byte = (uint8_t)(value >> (8 * (port - q->port)));
-	return true;
-}
-
-static uint32_t set_byte_for_port(const struct io_qualification *q, uint32_t value, uint16_t port, uint8_t byte)
-{
-	unsigned shift = 8 * (port - q->port);
-
-	return (value & ~(0xFFu << shift)) | (uint32_t)byte << shift;
+	return (struct port_write){ .port = q->port, .size = q->size, .value = value };
 }
 
 static bool end_guest(struct vcpu *vcpu, enum guest_end end)
@@ -128,17 +102,15 @@ bool guest_init_to_boot_cpu(struct vcpu *vcpu)
 bool guest_reset_control_write(struct vcpu *vcpu, const struct io_qualification *q, uint32_t value)
 {
 	const struct acpi_info *acpi = acpi_get();
-	uint8_t byte;
+	struct port_write w = write_of(q, value);
 
-	if (!byte_for_port(q, value, RESET_CONTROL_PORT, &byte))
-		return false;
-	if (byte & RESET_CONTROL_RST_CPU) {
+	if (reset_control_write_resets(&w)) {
 		reset(vcpu, "reset control register", RESET_CONTROL_PORT);
 		return true;
 	}
 	if (acpi && acpi->have_fadt && acpi->fadt.have_reset_reg &&
-	    acpi->fadt.reset_reg.space_id == ACPI_GAS_SYSTEM_IO &&
-	    acpi->fadt.reset_reg.address == RESET_CONTROL_PORT && byte == acpi->fadt.reset_value) {
+	    acpi->fadt.reset_reg.space_id == ACPI_GAS_SYSTEM_IO && acpi->fadt.reset_reg.address == RESET_CONTROL_PORT &&
+	    acpi_reset_write_resets(&w, RESET_CONTROL_PORT, acpi->fadt.reset_value)) {
 		reset(vcpu, "ACPI reset register", RESET_CONTROL_PORT);
 		return true;
 	}
@@ -154,12 +126,13 @@ bool guest_reset_control_write(struct vcpu *vcpu, const struct io_qualification 
  */
 static bool kbc_command(struct vcpu *vcpu, const struct io_qualification *q, uint32_t *value)
 {
+	struct port_write w = write_of(q, *value);
 	uint8_t command;
 
-	if (q->in || !byte_for_port(q, *value, KBC_COMMAND_PORT, &command))
+	if (q->in || !port_write_byte(&w, KBC_COMMAND_PORT, &command))
 		return forward(q, value);
 	kbc_output_port_next = command == KBC_WRITE_OUTPUT_PORT;
-	if ((command & KBC_PULSE_OUTPUT) == KBC_PULSE_OUTPUT && !(command & KBC_OUTPUT_RESET_HIGH))
+	if (kbc_command_resets(command))
 		return reset(vcpu, "keyboard controller pulse", KBC_COMMAND_PORT);
 	if (command == KBC_DISABLE_A20) {
 		pr_info("guest: ignored the keyboard controller's A20-off command: A20 stays enabled");
@@ -170,14 +143,15 @@ static bool kbc_command(struct vcpu *vcpu, const struct io_qualification *q, uin
 
 static bool kbc_data(struct vcpu *vcpu, const struct io_qualification *q, uint32_t *value)
 {
+	struct port_write w = write_of(q, *value);
 	uint8_t output;
 
-	if (q->in || !kbc_output_port_next || !byte_for_port(q, *value, KBC_DATA_PORT, &output))
+	if (q->in || !kbc_output_port_next || !port_write_byte(&w, KBC_DATA_PORT, &output))
 		return forward(q, value);
 	kbc_output_port_next = false;
-	if (!(output & KBC_OUTPUT_RESET_HIGH))
+	if (kbc_output_port_resets(output))
 		return reset(vcpu, "keyboard controller output port", KBC_DATA_PORT);
-	uint32_t written = set_byte_for_port(q, *value, KBC_DATA_PORT, (uint8_t)(output | KBC_OUTPUT_A20));
+	uint32_t written = port_write_replace_byte(&w, KBC_DATA_PORT, (uint8_t)(output | KBC_OUTPUT_A20));
 	return forward(q, &written);
 }
 
@@ -197,28 +171,30 @@ static bool system_control_port_a(struct vcpu *vcpu, const struct io_qualificati
 {
 	uint8_t byte;
 
-	if (!byte_for_port(q, q->in ? 0 : *value, PORT_A, &byte))
-		return forward(q, value);
 	if (q->in) {
 		forward(q, value);
-		byte_for_port(q, *value, PORT_A, &byte);
-		*value = set_byte_for_port(q, *value, PORT_A, (uint8_t)(byte | PORT_A_A20));
+		struct port_write r = write_of(q, *value);
+		if (port_write_byte(&r, PORT_A, &byte))
+			*value = port_write_replace_byte(&r, PORT_A, (uint8_t)(byte | PORT_A_A20));
 		return true;
 	}
-	if (byte & PORT_A_FAST_RESET)
+	struct port_write w = write_of(q, *value);
+	if (!port_write_byte(&w, PORT_A, &byte))
+		return forward(q, value);
+	if (port_a_write_resets(&w))
 		return reset(vcpu, "fast reset through System Control Port A", PORT_A);
-	uint32_t written = set_byte_for_port(q, *value, PORT_A, (uint8_t)(byte | PORT_A_A20));
+	uint32_t written = port_write_replace_byte(&w, PORT_A, (uint8_t)(byte | PORT_A_A20));
 	return forward(q, &written);
 }
 
 static bool fadt_reset_register(struct vcpu *vcpu, const struct io_qualification *q, uint32_t *value)
 {
 	const struct acpi_info *acpi = acpi_get();
-	uint8_t byte;
+	struct port_write w = write_of(q, *value);
+	uint16_t port = (uint16_t)acpi->fadt.reset_reg.address;
 
-	if (!q->in && byte_for_port(q, *value, (uint16_t)acpi->fadt.reset_reg.address, &byte) &&
-	    byte == acpi->fadt.reset_value)
-		return reset(vcpu, "ACPI reset register", (uint16_t)acpi->fadt.reset_reg.address);
+	if (!q->in && acpi_reset_write_resets(&w, port, acpi->fadt.reset_value))
+		return reset(vcpu, "ACPI reset register", port);
 	return forward(q, value);
 }
 
