@@ -90,7 +90,7 @@ static void print_owned(void)
 	pr_info("memory:     [%#010llx-%#010llx) hypervisor pool (%llu MiB)", (unsigned long long)plan.pool.start,
 		(unsigned long long)plan.pool.end, (unsigned long long)((plan.pool.end - plan.pool.start) / MiB));
 	if (!plan.pool_next_to_image)
-		pr_warn("memory: the pool could not go right below the kernel image (the boot loader put it low, or "
+		pr_info("memory: the pool could not go right below the kernel image (the boot loader put it low, or "
 			"something lies below it): the guest's memory map has two reserved blocks");
 	if (plan.trampoline.end == plan.trampoline.start)
 		pr_warn("memory: no free low memory for the AP start-up trampoline; only the boot CPU can run");
