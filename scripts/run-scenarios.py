@@ -364,6 +364,8 @@ def parse_scenario(path, build_dir):
         if sc.module_args or "grub-entry" in seen:
             raise ScenarioError(f"{rel}: kernel: linux takes 'modules:' lines only "
                                 "(no 'module:' arguments, no grub-entry)")
+        if "expect-exit" not in seen and not sc.expect_timeout:
+            sc.expect_exit = "poweroff"
     if sc.kernel in ("multiboot", "multiboot2"):
         if not sc.modules:
             raise ScenarioError(f"{rel}: kernel: {sc.kernel} needs a 'modules:' line naming the kernel")
@@ -381,8 +383,6 @@ def parse_scenario(path, build_dir):
             raise ScenarioError(f"{rel}: native-end: halt needs at least one native-expect")
     elif seen & differential_keys or any(k in differential_keys for k in seen_many):
         raise ScenarioError(f"{rel}: native-*, compare, ignore and strip need differential: yes")
-        if "expect-exit" not in seen and not sc.expect_timeout:
-            sc.expect_exit = "poweroff"
     if sc.bochs_panic:
         if sc.emulator != "bochs" or sc.expect_timeout or "expect-exit" in seen:
             raise ScenarioError(f"{rel}: expect-bochs-panic is for Bochs, without expect-exit or expect-timeout")
