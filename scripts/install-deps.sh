@@ -31,6 +31,7 @@ clang            'make fuzz' (libFuzzer)
 libclang-rt-14-dev   libFuzzer's runtime; clang only recommends it
 debootstrap      'make check-fresh' and the Debian package test build chroots
 dpkg-dev         the Debian package ('make deb')
+e2fsprogs        mke2fs -d: the installed system's disk image ('make test-installed')
 "
 
 names=$(printf '%s\n' "$packages" | awk 'NF { print $1 }')

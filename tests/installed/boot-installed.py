@@ -16,8 +16,12 @@ by UUID and runs the disk's own /boot/grub/grub.cfg, unchanged:
           PIIX disk (ata_piix, sd_mod) and init must start a getty on
           ttyS0;
   native  the distribution's own first entry (gnulinux-simple-UUID),
-          chosen the way grub-reboot chooses one (next_entry), without
-          veneer: the same disk, kernel and initramfs, for comparison.
+          without veneer: the same disk, kernel and initramfs, for
+          comparison.  The CD's GRUB reads the disk's menu with 'source'
+          and then sets default to that entry.  (grub-reboot's next_entry
+          cannot be used from a CD: the menu's 00_header then calls
+          save_env, which fails on the CD's missing grubenv with
+          "error: file `/boot/grub/grubenv' not found".)
 
 Each run passes when the serial line shows Debian's login prompt
 ("veneer-test login:") and, for veneer, veneer's log naming the guest
@@ -80,9 +84,7 @@ terminal_input serial
 terminal_output serial
 insmod ext2
 search --no-floppy --fs-uuid --set=root {uuid}
-{choose}
-configfile /boot/grub/grub.cfg
-"""
+{choose}"""
 
 
 def make_disk(chroot, disk):
@@ -100,9 +102,13 @@ def make_disk(chroot, disk):
 
 def make_iso(run_dir, mode):
     cfg = os.path.join(run_dir, "cd-grub.cfg")
-    # grub-reboot's way of booting one entry once: 00_header uses next_entry
-    # before GRUB_DEFAULT.
-    choose = "" if mode == "veneer" else f"set next_entry=gnulinux-simple-{ROOT_UUID}\nexport next_entry"
+    # veneer: the disk's menu as it is.  native: the disk's menu entries
+    # read into this one ('source' keeps them), then the distribution's
+    # entry made the default after the menu's own 'set default'.
+    if mode == "veneer":
+        choose = "configfile /boot/grub/grub.cfg\n"
+    else:
+        choose = f"source /boot/grub/grub.cfg\nset default=gnulinux-simple-{ROOT_UUID}\n"
     with open(cfg, "w") as f:
         f.write(ISO_CFG.format(uuid=ROOT_UUID, choose=choose))
     staging = os.path.join(run_dir, "cd")
