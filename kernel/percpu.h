@@ -31,6 +31,7 @@ struct percpu {
 	void *vmxon_region;
 	struct vcpu *vcpu;              /* the vCPU this CPU runs, while it runs it */
 	struct vcpu *guest_vcpu;        /* the guest's vCPU assigned to this CPU (APs: vmx/guest/smp.c) */
+	uint64_t vmcs_accesses;         /* VMREADs + VMWRITEs, counted only by make bench's counting build */
 };
 
 #define MAX_CPUS 64

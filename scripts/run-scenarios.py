@@ -44,6 +44,10 @@ may appear once.
                            screen.txt: for guests that only draw on the
                            screen; the run must last that long
   expect-screen: REGEX     (many) some line of that screen matches
+  bochs-breakpoint: ADDR   (Bochs only) a physical-address breakpoint: the
+                           debugger stops there once, prints "Next at
+                           t=TICKS" into emulator.out (make bench reads it)
+                           and continues; e.g. a Linux kernel's entry point
   expect-timeout: yes      the kernel halts instead of ending the emulator:
                            the run ends once every expect and expect-count
                            is met (plus one second for late lines), or at
@@ -165,6 +169,7 @@ SINGLE_KEYS = {
     "expect-exit", "expect-timeout", "allow-faults", "framebuffer", "grub-entry",
     "qemu-cpu", "bochs-cpu", "bochs-ips", "bochs-ignore-bad-msrs",
     "differential", "native-loader", "native-end", "expect-bochs-panic", "screen-at",
+    "bochs-breakpoint",
 }
 MANY_KEYS = {"expect", "expect-count", "reject", "modules", "module", "tag", "expect-screen",
              "native-expect", "compare", "ignore", "strip"}
@@ -204,6 +209,7 @@ class Scenario:
         self.tags = set()
         self.bochs_panic = None     # (source, compiled)
         self.screen_at = None       # instructions
+        self.bochs_breakpoint = None    # physical address
         self.expect_screen = []
         self.differential = False
         self.native_loader = None
@@ -281,6 +287,11 @@ def parse_scenario(path, build_dir):
             sc.kernel = value
         elif key == "screen-at":
             sc.screen_at = parse_int(value, where, 1000000, 10**12)
+        elif key == "bochs-breakpoint":
+            try:
+                sc.bochs_breakpoint = int(value, 0)
+            except ValueError:
+                raise ScenarioError(f"{where}: expected an address, not '{value}'") from None
         elif key == "expect-screen":
             sc.expect_screen.append((value, compile_regex(value, where)))
         elif key == "expect-bochs-panic":
@@ -393,6 +404,8 @@ def parse_scenario(path, build_dir):
                 or sc.expect_timeout or "expect-exit" in seen:
             raise ScenarioError(f"{rel}: screen-at and expect-screen go together, on Bochs, without "
                                 "expect-exit, expect-timeout or expect-bochs-panic")
+    if sc.bochs_breakpoint is not None and (sc.emulator != "bochs" or sc.screen_at or sc.differential):
+        raise ScenarioError(f"{rel}: bochs-breakpoint is for Bochs, without screen-at or differential")
     if sc.bochs_panic or sc.screen_at:
         pass
     elif sc.expect_timeout:
@@ -605,6 +618,9 @@ def bochs_command(sc, iso, run_dir, serial_log):
     with open(cont, "w") as f:
         if sc.screen_at:
             f.write(f"sb {sc.screen_at}\nc\nxp /{SCREEN_COLUMNS * SCREEN_ROWS}hx {SCREEN_ADDRESS:#x}\nquit\n")
+        elif sc.bochs_breakpoint is not None:
+            # Stop there once ("Next at t=TICKS"), delete the breakpoint, run on.
+            f.write(f"pb {sc.bochs_breakpoint:#x}\nc\nd 1\nc\nquit\n")
         else:
             f.write("c\nquit\n")
     if os.path.exists(bochs_log):

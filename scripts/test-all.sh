@@ -4,6 +4,8 @@
 # each part of the tests, and last one line adding up all their checks:
 #
 #   unit       the host unit tests (make unit)
+#   bench-report  make bench's log parsing, on the sample logs in
+#              tests/bench/sample/ (the bench itself is too slow for make test)
 #   fuzz       each libFuzzer target briefly (make fuzz-check), which says
 #              "PASS: NAME ..." or "FAIL: NAME ..." per target, or
 #              "SKIPPED: ..." without clang: those lines are its counts
@@ -71,6 +73,7 @@ fi
 echo
 
 run_part unit $MAKE --no-print-directory unit
+run_part bench-report scripts/bench-report.py --self-test
 run_part fuzz $MAKE --no-print-directory fuzz-check
 run_part scenarios scripts/run-scenarios.py --build "$build"
 run_part console tests/run/make-run-console.py --build "$build"

@@ -6,4 +6,10 @@ struct vcpu;
 
 void exit_stats_print(const struct vcpu *vcpu);
 
+#ifdef VENEER_COUNT_VMCS_ACCESSES
+#include <stdint.h>
+/* make bench's counting build: one exit of reason took accesses VMREADs + VMWRITEs. */
+void exit_stats_count_vmcs_accesses(struct vcpu *vcpu, unsigned reason, uint64_t accesses);
+#endif
+
 #endif

@@ -18,6 +18,20 @@
 
 #define VMCS_ENCODING_WIDTH(field)      (((field) >> 13) & 3)
 
+/*
+ * make bench's counting build (-DVENEER_COUNT_VMCS_ACCESSES, never the
+ * image you boot): every VMREAD and VMWRITE adds one to this CPU's count,
+ * and vmx_handle_exit files the count of each exit under its reason
+ * (vmx/exit_stats.c).  One GS-relative increment, so the count is exact.
+ */
+#ifdef VENEER_COUNT_VMCS_ACCESSES
+#include "kernel/percpu.h"
+#define vmcs_access_counted() \
+	asm volatile("incq %%gs:%c0" : : "i"(offsetof(struct percpu, vmcs_accesses)) : "cc", "memory")
+#else
+#define vmcs_access_counted() do { } while (0)
+#endif
+
 /* Out of line and cold: report which access failed, with the VM-instruction error, and stop. */
 void vmcs_read_failed(uint32_t field) __attribute__((noreturn, cold));
 void vmcs_write_failed(uint32_t field) __attribute__((noreturn, cold));
@@ -30,6 +44,7 @@ static inline uint64_t vmcs_read(uint32_t field)
 {
 	uint64_t value;
 
+	vmcs_access_counted();
 	asm goto("vmread %[field], %[value]\n\t"
 		 "jbe %l[failed]"
 		 : [value] "=r"(value)
@@ -43,6 +58,7 @@ failed:
 
 static inline void vmcs_write(uint32_t field, uint64_t value)
 {
+	vmcs_access_counted();
 	asm goto("vmwrite %[value], %[field]\n\t"
 		 "jbe %l[failed]"
 		 :

@@ -20,6 +20,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "vmx/vmcs.h"
 #include "vmx/vmcs_fields.h"
 #include "vmx/vmx_status.h"
 
@@ -45,6 +46,7 @@ static inline uint32_t vmx_read_instruction_error(void)
 {
 	uint64_t value = 0;
 
+	vmcs_access_counted();
 	asm volatile("vmread %[field], %[value]"
 		     : [value] "=r"(value)
 		     : [field] "r"((uint64_t)VM_INSTRUCTION_ERROR)
@@ -111,6 +113,7 @@ static inline VMX_MUST_CHECK struct vmx_result vmread(uint32_t field, uint64_t *
 	uint64_t v = 0;
 	bool cf, zf;
 
+	vmcs_access_counted();
 	asm volatile("vmread %[field], %[v]"
 		     : "=@ccc"(cf), "=@ccz"(zf), [v] "+r"(v)
 		     : [field] "r"((uint64_t)field));
@@ -122,6 +125,7 @@ static inline VMX_MUST_CHECK struct vmx_result vmwrite(uint32_t field, uint64_t 
 {
 	bool cf, zf;
 
+	vmcs_access_counted();
 	asm volatile("vmwrite %[value], %[field]"
 		     : "=@ccc"(cf), "=@ccz"(zf)
 		     : [field] "r"((uint64_t)field), [value] "r"(value));
