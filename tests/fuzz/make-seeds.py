@@ -252,6 +252,16 @@ def image_seeds():
     struct.pack_into("<Q", bz, 0x258, 0x1000000)
     struct.pack_into("<I", bz, 0x260, 0x2000000)
     write("fuzz_guest_image", "bzimage-header", bytes(bz))
+    write("fuzz_bzimage", "protocol-2.15-relocatable", bytes(bz))
+    old = bytearray(bz)                                        # protocol 2.02: defaults for the later fields
+    struct.pack_into("<H", old, 0x206, 0x0202)
+    old[0x201] = 0x30
+    write("fuzz_bzimage", "protocol-2.02", bytes(old[:0xC00]))
+    fixed = bytearray(bz)                                      # 2.10, not relocatable: 1 MiB whatever pref_address says
+    struct.pack_into("<H", fixed, 0x206, 0x020A)
+    fixed[0x234] = 0
+    fixed[0x1F1] = 0                                           # setup_sects 0 means 4
+    write("fuzz_bzimage", "protocol-2.10-fixed", bytes(fixed))
 
     kernel = elf32([(0x1000, 0x100000, 0x100000, 0x200, 0x1000, 5)], 0x100000)
     mb2 = struct.pack("<IIII", 0xE85250D6, 0, 24, (-(0xE85250D6 + 24)) & 0xFFFFFFFF) + struct.pack("<HHI", 0, 0, 8)
