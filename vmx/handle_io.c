@@ -4,12 +4,18 @@
  * A test guest's UART: the guest sees a quiet UART that is always ready to
  * transmit; what it transmits is not sent to the wire, where it would tear
  * veneer's own log lines apart, but shown in veneer's log, a line at a time.
- * String forms (INS/OUTS) on the protected port are completed without
- * effect (pointers and count advance as if done): reading the guest's
- * buffer would mean walking its page tables, for a port nobody drives that
- * way.
+ * String forms (INS/OUTS, REP) go element by element through the same
+ * handlers (vmx/guest/string_io.c).
+ *
+ * An access that wraps past port 0xFFFF (a word or dword at 0xFFFF-0xFFFD)
+ * always exits when the I/O bitmaps are in use (SDM Vol. 3C, "Instructions
+ * That Cause VM Exits Conditionally", I/O instructions), whether or not any
+ * port it touches is intercepted.  When none is, veneer performs the
+ * access itself, at the same port and width, so the machine sees what it
+ * would have seen from the guest.
  */
 #include "arch/cpu.h"
+#include "arch/io.h"
 #include "kernel/log.h"
 #include "kernel/serial.h"
 #include "vmx/exit_handlers.h"
@@ -64,17 +70,30 @@ bool guest_uart_access(struct vcpu *vcpu, const struct io_qualification *q, uint
 	return true;
 }
 
-static void complete_string_instruction(struct vcpu *vcpu, const struct io_qualification *q)
+/* Whether [port, port + size) modulo 64 Ki meets [first, first + count). */
+static bool ports_meet(uint16_t port, unsigned size, uint16_t first, uint16_t count)
 {
-	uint64_t count = q->rep ? vcpu->regs.rcx : 1;
-	int64_t step = (vmcs_readn(GUEST_RFLAGS) & (1ULL << 10)) ? -(int64_t)q->size : q->size;     /* DF */
+	for (unsigned i = 0; i < size; i++) {
+		uint16_t p = (uint16_t)(port + i);
+		if (p >= first && (uint32_t)p < (uint32_t)first + count)
+			return true;
+	}
+	return false;
+}
 
+/* The wrapping access the guest made, done on the real port (none of its ports is veneer's). */
+bool guest_port_pass_through(struct vcpu *vcpu, const struct io_qualification *q, uint32_t *value)
+{
+	(void)vcpu;
 	if (q->in)
-		vcpu->regs.rdi += (uint64_t)(step * (int64_t)count);
+		*value = q->size == 1 ? inb(q->port) : q->size == 2 ? inw(q->port) : inl(q->port);
+	else if (q->size == 1)
+		outb(q->port, (uint8_t)*value);
+	else if (q->size == 2)
+		outw(q->port, (uint16_t)*value);
 	else
-		vcpu->regs.rsi += (uint64_t)(step * (int64_t)count);
-	if (q->rep)
-		vcpu->regs.rcx = 0;
+		outl(q->port, *value);
+	return true;
 }
 
 bool guest_io_intercept(struct guest *guest, uint16_t first, uint16_t count, io_port_handler handler)
@@ -93,29 +112,26 @@ bool handle_io_instruction(struct vcpu *vcpu)
 	const struct guest_io_intercept *hit = NULL;
 	struct guest *guest = vcpu->guest;
 
+	if (q.size == 0) {
+		vcpu_stop(vcpu, GUEST_END_FATAL_EXIT, "I/O exit with a reserved access size");
+		return false;
+	}
 	/* An access exits when any port it covers is intercepted: a dword at 0xCF8 covers 0xCF9. */
 	for (unsigned i = 0; i < guest->io_intercept_count; i++)
-		if (q.port < guest->io_intercepts[i].first + guest->io_intercepts[i].count &&
-		    guest->io_intercepts[i].first < q.port + q.size) {
+		if (ports_meet(q.port, q.size, guest->io_intercepts[i].first, guest->io_intercepts[i].count)) {
 			hit = &guest->io_intercepts[i];
 			break;
 		}
-	if (!hit || q.size == 0) {
-		/* Only registered ports exit; anything else means the bitmap and the table disagree. */
+	bool wraps = q.port + q.size > 0x10000u;
+	if (!hit && !wraps) {
+		/* Only registered ports and wrapping accesses exit; anything else means the bitmap and the table disagree. */
 		vcpu_stop(vcpu, GUEST_END_FATAL_EXIT, "I/O exit for a port veneer does not intercept");
 		return false;
 	}
-	if (q.string) {
-		if (hit->handler != guest_uart_access) {
-			vcpu_stop(vcpu, GUEST_END_FATAL_EXIT, "string I/O to a port veneer intercepts");
-			return false;
-		}
-		complete_string_instruction(vcpu, &q);
-		vcpu_skip_instruction(vcpu);
-		return true;
-	}
+	if (q.string)
+		return guest_string_io(vcpu, &q, hit ? hit->handler : guest_port_pass_through);
 	uint32_t value = (uint32_t)vcpu->regs.rax;
-	if (!hit->handler(vcpu, &q, &value))
+	if (!(hit ? hit->handler : guest_port_pass_through)(vcpu, &q, &value))
 		return false;
 	if (q.in)
 		reg_write_sized(&vcpu->regs, 0, q.size, value);   /* AL/AX/EAX; a 32-bit IN zero-extends */

@@ -20,6 +20,7 @@
 #include "tests/guests/runtime/hypercall.h"
 #include "tests/guests/runtime/print.h"
 #include "tests/guests/runtime/report.h"
+#include "tests/guests/runtime/trap.h"
 #include "tests/guests/runtime/x86.h"
 
 #define KiB                     (1ull << 10)
@@ -201,6 +202,85 @@ GUEST_TEST(attack_mem_xapic_cross, "attack", "attack-mem-xapic-cross", TEST_DEST
 	check_eq("TPR after the second write", *tpr & 0xFF, 0x30);
 	*tpr = 0;
 	check_eq("TPR restored", *tpr & 0xFF, 0);
+}
+
+/*
+ * String I/O to a port veneer intercepts (the test guest's COM1, whose
+ * line status reads 0x60) is emulated by veneer: it translates the guest's
+ * linear addresses through the guest's page tables and moves the bytes
+ * through its checked accessor.  A page the guest's tables do not map
+ * gives #PF (CR2 and a write error code, RCX and RDI at the element that
+ * faulted, as the processor leaves a REP string instruction); a page that
+ * maps veneer's memory gives #GP and veneer's memory keeps its all-ones
+ * face; the bytes that can go, go.  Accesses that wrap past port 0xFFFF
+ * exit whatever the I/O bitmap says; veneer performs them on the port.
+ */
+#define COM1_LSR                0x3FD
+
+static int rep_insb_probe(void **destination, unsigned long *count)
+{
+	probe_arm();
+	asm volatile(PROBE_INSN("rep insb") : "+D"(*destination), "+c"(*count) : "d"(COM1_LSR) : "memory");
+	return probe_vector;
+}
+
+static uint64_t cr2_read(void)
+{
+	uint64_t v;
+
+	asm volatile("mov %%cr2, %0" : "=r"(v));
+	return v;
+}
+
+GUEST_TEST(attack_string_io, "attack", "attack-string-io", TEST_DESTRUCTIVE)
+{
+	static uint8_t buffer[4096] __attribute__((aligned(4096)));
+	unsigned long long hv;
+	unsigned long count;
+	void *destination;
+
+	if (!hvaddr_from_cmdline(&hv))
+		return;
+	window_install();
+
+	guest_printf("ATTACK: rep insb of 8 bytes from COM1's line status into guest RAM");
+	destination = buffer;
+	count = 8;
+	check_fault("rep insb into guest RAM", rep_insb_probe(&destination, &count), PROBE_NONE);
+	check_eq("RCX after it", count, 0);
+	check_eq("RDI after it", (uintptr_t)destination, (uintptr_t)buffer + 8);
+	check_eq("the bytes read", buffer[0] | buffer[7] << 8, 0x6060);
+
+	guest_printf("ATTACK: rep insb of 6 bytes across into a page that is not present");
+	volatile uint8_t *first = window_map_4k(4, (uintptr_t)buffer);
+	window_map_4k(5, 0);
+	destination = (void *)(first + 4093);
+	count = 6;
+	buffer[4093] = buffer[4094] = buffer[4095] = 0;
+	check_fault("rep insb into a page that is not present", rep_insb_probe(&destination, &count), VECTOR_PF);
+	check_eq("#PF error code (write, not present)", probe_error & 0xF, 0x2);
+	check_eq("CR2", cr2_read(), WINDOW_4K(5));
+	check_eq("RCX at the fault", count, 3);
+	check_eq("RDI at the fault", (uintptr_t)destination, WINDOW_4K(5));
+	check_eq("the bytes before the fault", buffer[4093] | buffer[4095] << 8, 0x6060);
+
+	guest_printf("ATTACK: rep insb into veneer's memory at 0x%llx", hv);
+	volatile uint8_t *veneer = window_map_4k(6, hv & ~0xFFFull);
+	destination = (void *)veneer;
+	count = 16;
+	check_fault("rep insb into veneer's memory", rep_insb_probe(&destination, &count), VECTOR_GP);
+	check_eq("RCX at the #GP", count, 16);
+	check_eq("veneer's memory as the guest sees it", *(volatile uint32_t *)veneer, 0xFFFFFFFFu);
+
+	guest_printf("ATTACK: in and out that wrap past port 0xFFFF");
+	uint32_t dword = 0;
+	probe_arm();
+	asm volatile(PROBE_INSN("inl %%dx, %%eax") : "+a"(dword) : "d"(0xFFFF) : "memory");
+	check_fault("inl from port 0xFFFF", probe_vector, PROBE_NONE);
+	probe_arm();
+	asm volatile(PROBE_INSN("outw %%ax, %%dx") : : "a"(0), "d"(0xFFFF) : "memory");
+	check_fault("outw to port 0xFFFF", probe_vector, PROBE_NONE);
+	guest_printf("ATTACK: port 0xFFFF read 0x%x; still running", dword);
 }
 
 /* Sends one IPI through the xAPIC (veneer emulates the ICR write) and waits until the APIC has sent it. */

@@ -293,6 +293,30 @@ RESET_TEST(attack_kbc_pulse, "attack-reset-kbc-pulse", "byte 0xF0 (pulse all out
 RESET_TEST(attack_kbc_output_port, "attack-reset-kbc-output", "output port 0xDC through command 0xD1",
 	   (kbc_wait(), out8(0x64, 0xD1), kbc_wait(), out8(0x60, 0xDC)))
 
+/*
+ * The same resets by string I/O: veneer emulates INS/OUTS on the ports it
+ * intercepts element by element, so each byte reaches the reset decision
+ * as a plain OUT would.  The REP forms write harmless bytes first.
+ */
+static const uint8_t reset_bytes_cf9[] = { 0x00, 0x02, 0x06 };
+static const uint8_t reset_bytes_92[] = { 0x01 };
+static const uint8_t reset_bytes_64[] = { 0xFE };
+static const uint16_t reset_words_cf8[] = { 0x0600 };
+
+static void rep_outsb(uint16_t port, const void *buffer, unsigned long count)
+{
+	asm volatile("rep outsb" : "+S"(buffer), "+c"(count) : "d"(port) : "memory");
+}
+
+RESET_TEST(attack_cf9_rep_outsb, "attack-reset-cf9-rep-outsb", "rep outsb of 00 02 06 to port 0xCF9",
+	   rep_outsb(0xCF9, reset_bytes_cf9, sizeof(reset_bytes_cf9)))
+RESET_TEST(attack_port92_rep_outsb, "attack-reset-port92-rep-outsb", "rep outsb of 01 to port 0x92",
+	   rep_outsb(0x92, reset_bytes_92, sizeof(reset_bytes_92)))
+RESET_TEST(attack_kbc_outsb, "attack-reset-kbc-outsb", "outsb of FE to port 0x64",
+	   asm volatile("outsb" : : "S"(reset_bytes_64), "d"(0x64) : "memory"))
+RESET_TEST(attack_cf8_rep_outsw, "attack-reset-cf8-rep-outsw", "rep outsw of 0x0600 to port 0xCF8",
+	   asm volatile("rep outsw" : : "S"(reset_words_cf8), "c"(1ul), "d"(0xCF8) : "memory"))
+
 /* INIT to the boot CPU itself: the BSP would restart at the reset vector, in the firmware. */
 #define APIC_BASE_ADDRESS       0xFEE00000u
 #define APIC_ID                 0x20

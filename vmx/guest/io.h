@@ -39,6 +39,15 @@ bool guest_init_to_boot_cpu(struct vcpu *vcpu);
 /* The guest's PCI configuration ports 0xCF8-0xCFF (vmx/guest/pci_config.c). */
 bool guest_pci_config_access(struct vcpu *vcpu, const struct io_qualification *q, uint32_t *value);
 
+/*
+ * INS/OUTS (with or without REP) to an intercepted port, each element
+ * through handler (vmx/guest/string_io.c); false when the guest ended.
+ */
+bool guest_string_io(struct vcpu *vcpu, const struct io_qualification *q, io_port_handler handler);
+
+/* An access done on the machine's port as the guest asked (a wrapping access to ports veneer leaves alone). */
+bool guest_port_pass_through(struct vcpu *vcpu, const struct io_qualification *q, uint32_t *value);
+
 /* The guest's UART stand-in (vmx/handle_io.c). */
 bool guest_uart_access(struct vcpu *vcpu, const struct io_qualification *q, uint32_t *value);
 
