@@ -15,8 +15,14 @@ GUEST_MK := $(lastword $(MAKEFILE_LIST))
 GUEST_DIR := tests/guests
 GUEST_OUT := build/guests
 
+# The 32-bit tests as Multiboot kernels that GRUB boots by itself too
+# (tests/guests/native/), linked at 1 MiB and, for the loaders, at 2, 4
+# and 8 MiB.
+MBTESTS_LINK_MIB := 1 2 4 8
+MBTESTS_IMAGES := $(GUEST_OUT)/mbtests32.elf $(patsubst %,$(GUEST_OUT)/mbtests32-at%m.elf,$(filter-out 1,$(MBTESTS_LINK_MIB)))
+
 GUEST_IMAGES := $(GUEST_OUT)/testguest64.elf $(GUEST_OUT)/testguest32.elf \
-	$(GUEST_OUT)/benchguest64.elf
+	$(GUEST_OUT)/benchguest64.elf $(MBTESTS_IMAGES)
 
 GUEST_CC := gcc
 GUEST_LD := ld
@@ -48,7 +54,7 @@ GUEST_RUNTIME_32 := $(GUEST_RUNTIME) $(addprefix $(GUEST_DIR)/runtime/,entry32.S
 # suite (attack_*.c), which end the guest and run only when named.
 GUEST_TESTS_FIRST := $(addprefix $(GUEST_DIR)/,runner.c test_boot.c test_cpuid.c \
 	test_msr.c test_cr.c test_io.c test_hlt.c test_vmcall.c test_xsetbv.c \
-	test_vmx.c test_cache.c test_insn.c)
+	test_vmx.c test_cache.c test_insn.c test_exceptions.c)
 GUEST_TESTS_LAST := $(GUEST_DIR)/test_destructive.c $(sort $(wildcard $(GUEST_DIR)/attack_*.c))
 GUEST_TESTS := $(GUEST_TESTS_FIRST) \
 	$(filter-out $(GUEST_TESTS_FIRST) $(GUEST_TESTS_LAST),$(sort $(wildcard $(GUEST_DIR)/test_*.c))) \
@@ -58,9 +64,17 @@ guest_objects = $(patsubst %,$(GUEST_OUT)/obj$(1)/%.o,$(2))
 
 GUEST_TEST64_OBJ := $(call guest_objects,64,$(GUEST_RUNTIME_64) $(GUEST_TESTS))
 GUEST_TEST32_OBJ := $(call guest_objects,32,$(GUEST_RUNTIME_32) $(GUEST_TESTS))
+# The Multiboot build: its own start (no test-guest boot contract, so no
+# boot tests and no boot-area map) and COM1 output; without the tests
+# that end the guest through veneer.
+MBTESTS_NOT := runtime/start.c runtime/print.c runtime/boot_map.c test_boot.c test_hlt.c test_destructive.c
+MBTESTS_OBJ := $(call guest_objects,32,$(GUEST_DIR)/native/header.S \
+	$(filter-out $(addprefix $(GUEST_DIR)/,$(MBTESTS_NOT)) $(wildcard $(GUEST_DIR)/attack_*.c), \
+		$(GUEST_RUNTIME_32) $(GUEST_TESTS)) \
+	$(GUEST_DIR)/native/start.c $(GUEST_DIR)/multiboot/console.c)
 GUEST_BENCH64_OBJ := $(call guest_objects,64,$(GUEST_RUNTIME_64) $(GUEST_DIR)/bench.c)
 GUEST_OBJ64 := $(sort $(GUEST_TEST64_OBJ) $(GUEST_BENCH64_OBJ))
-GUEST_OBJ32 := $(sort $(GUEST_TEST32_OBJ))
+GUEST_OBJ32 := $(sort $(GUEST_TEST32_OBJ) $(MBTESTS_OBJ))
 
 .PHONY: guests guests-clean
 guests: $(GUEST_IMAGES)
@@ -82,6 +96,17 @@ $(GUEST_OUT)/testguest64.elf: $(GUEST_TEST64_OBJ) $(GUEST_DIR)/guest64.ld
 $(GUEST_OUT)/testguest32.elf: $(GUEST_TEST32_OBJ) $(GUEST_DIR)/guest32.ld
 	@$(if $(GUEST_Q),echo "  LD      $@")
 	$(GUEST_Q)$(GUEST_LD) -m elf_i386 $(GUEST_LDFLAGS) -T $(GUEST_DIR)/guest32.ld -o $@ $(GUEST_TEST32_OBJ)
+
+mbtests_link = $(GUEST_LD) -m elf_i386 $(GUEST_LDFLAGS) --defsym=LINK_ADDRESS=$(1)*0x100000 \
+	-T $(GUEST_DIR)/native/mbtests.ld -o $@ $(MBTESTS_OBJ)
+
+$(GUEST_OUT)/mbtests32.elf: $(MBTESTS_OBJ) $(GUEST_DIR)/native/mbtests.ld
+	@$(if $(GUEST_Q),echo "  LD      $@")
+	$(GUEST_Q)$(call mbtests_link,1)
+
+$(GUEST_OUT)/mbtests32-at%m.elf: $(MBTESTS_OBJ) $(GUEST_DIR)/native/mbtests.ld
+	@$(if $(GUEST_Q),echo "  LD      $@")
+	$(GUEST_Q)$(call mbtests_link,$*)
 
 $(GUEST_OUT)/benchguest64.elf: $(GUEST_BENCH64_OBJ) $(GUEST_DIR)/guest64.ld
 	@$(if $(GUEST_Q),echo "  LD      $@")

@@ -78,32 +78,6 @@ GUEST_TEST(apic_base_reserved, "apic", "apic-base-reserved", 0)
 	expect_apic_base("IA32_APIC_BASE after the refused writes", base);
 }
 
-/* xAPIC -> disabled -> xAPIC; the registers come back at their reset values. */
-GUEST_TEST(apic_global_disable, "apic", "apic-global-disable", 0)
-{
-	uint64_t base, value;
-
-	if (!read_xapic_base(&base))
-		return;
-	uint32_t svr = *xapic_register(base, XAPIC_SVR);
-
-	if (!check_fault("IA32_APIC_BASE EN=0", msr_write(IA32_APIC_BASE, base & ~APIC_BASE_ENABLE), PROBE_NONE))
-		return;
-	expect_apic_base("IA32_APIC_BASE while disabled", base & ~APIC_BASE_ENABLE);
-	check_fault("rdmsr x2APIC ID while disabled", msr_read(IA32_X2APIC_APICID, &value), VECTOR_GP);
-	if (cpu_has_x2apic())
-		check_fault("disabled -> x2APIC mode",
-			    msr_write(IA32_APIC_BASE, base | APIC_BASE_X2APIC_ENABLE), VECTOR_GP);
-
-	check_fault("IA32_APIC_BASE EN=1 again", msr_write(IA32_APIC_BASE, base), PROBE_NONE);
-	expect_apic_base("IA32_APIC_BASE enabled again", base);
-	check_eq("xAPIC ID register after enabling again", *xapic_register(base, XAPIC_ID) >> 24, initial_apic_id());
-	check(!(*xapic_register(base, XAPIC_SVR) & SVR_APIC_ENABLE),
-	      "SVR 0x%x after enabling again: still software enabled (a global disable resets it)",
-	      *xapic_register(base, XAPIC_SVR));
-	*xapic_register(base, XAPIC_SVR) = svr;
-}
-
 /* The APIC's registers follow its base, and come back when it moves back. */
 GUEST_TEST(apic_base_move, "apic", "apic-base-move", 0)
 {
@@ -137,6 +111,37 @@ GUEST_TEST(apic_base_on_veneer, "apic", "apic-base-on-veneer-memory", 0)
 	uint64_t onto = (address & APIC_BASE_ADDRESS_MASK) | (base & ~APIC_BASE_ADDRESS_MASK);
 	check_fault("IA32_APIC_BASE on veneer's memory", msr_write(IA32_APIC_BASE, onto), VECTOR_GP);
 	expect_apic_base("IA32_APIC_BASE after the refused move", base);
+}
+
+/*
+ * xAPIC -> disabled -> xAPIC; the registers come back at their reset
+ * values.  Last of the apic tests that run by default: on a bare Bochs the
+ * APIC stays disabled after it (see the top), and the tests before it
+ * still find it enabled there.
+ */
+GUEST_TEST(apic_global_disable, "apic", "apic-global-disable", 0)
+{
+	uint64_t base, value;
+
+	if (!read_xapic_base(&base))
+		return;
+	uint32_t svr = *xapic_register(base, XAPIC_SVR);
+
+	if (!check_fault("IA32_APIC_BASE EN=0", msr_write(IA32_APIC_BASE, base & ~APIC_BASE_ENABLE), PROBE_NONE))
+		return;
+	expect_apic_base("IA32_APIC_BASE while disabled", base & ~APIC_BASE_ENABLE);
+	check_fault("rdmsr x2APIC ID while disabled", msr_read(IA32_X2APIC_APICID, &value), VECTOR_GP);
+	if (cpu_has_x2apic())
+		check_fault("disabled -> x2APIC mode",
+			    msr_write(IA32_APIC_BASE, base | APIC_BASE_X2APIC_ENABLE), VECTOR_GP);
+
+	check_fault("IA32_APIC_BASE EN=1 again", msr_write(IA32_APIC_BASE, base), PROBE_NONE);
+	expect_apic_base("IA32_APIC_BASE enabled again", base);
+	check_eq("xAPIC ID register after enabling again", *xapic_register(base, XAPIC_ID) >> 24, initial_apic_id());
+	check(!(*xapic_register(base, XAPIC_SVR) & SVR_APIC_ENABLE),
+	      "SVR 0x%x after enabling again: still software enabled (a global disable resets it)",
+	      *xapic_register(base, XAPIC_SVR));
+	*xapic_register(base, XAPIC_SVR) = svr;
 }
 
 /*

@@ -19,12 +19,16 @@
 
 GUEST_TEST(vmcall_version, "vmcall", "vmcall-version", 0)
 {
+	if (!needs_veneer())
+		return;
 	check_long("VENEER_HC_VERSION", hc_version(), VENEER_HC_VERSION_VALUE);
 }
 
 /* An unknown function returns ENOSYS, does not fault, and changes only RAX. */
 GUEST_TEST(vmcall_unknown, "vmcall", "vmcall-unknown", 0)
 {
+	if (!needs_veneer())
+		return;
 	const unsigned long bx = 0x0B0B0B0B, cx = 0x0C0C0C0C, dx = 0x0D0D0D0D;
 	const unsigned long si = 0x05050505, di = 0x0D1D1D1D;
 	unsigned long ax = UNKNOWN_FUNCTION, b = bx, c = cx, d = dx, s = si, i = di;
@@ -45,6 +49,8 @@ GUEST_TEST(vmcall_unknown, "vmcall", "vmcall-unknown", 0)
 /* Each CPUID exits once (reason 10), and the counter says so. */
 GUEST_TEST(vmcall_exit_count, "vmcall", "vmcall-exit-count", 0)
 {
+	if (!needs_veneer())
+		return;
 	long before = hc_exit_count(TEST_EXIT_REASON_CPUID);
 
 	for (int i = 0; i < CPUID_ROUNDS; i++)
@@ -59,6 +65,8 @@ GUEST_TEST(vmcall_exit_count, "vmcall", "vmcall-exit-count", 0)
 /* The second call is one more exit at least (other exits may come between). */
 GUEST_TEST(vmcall_exit_total, "vmcall", "vmcall-exit-total", 0)
 {
+	if (!needs_veneer())
+		return;
 	long first = hc_exit_total();
 	long second = hc_exit_total();
 
@@ -67,6 +75,8 @@ GUEST_TEST(vmcall_exit_total, "vmcall", "vmcall-exit-total", 0)
 
 GUEST_TEST(vmcall_einval, "vmcall", "vmcall-einval", 0)
 {
+	if (!needs_veneer())
+		return;
 	static const char text[VENEER_HC_PRINT_MAX + 1] = "this print is longer than VENEER_HC_PRINT_MAX";
 
 	check_long("VENEER_HC_EXIT_COUNT for reason 0xffff", hc_exit_count(0xFFFF), VENEER_HC_EINVAL);
@@ -80,6 +90,8 @@ GUEST_TEST(vmcall_einval, "vmcall", "vmcall-einval", 0)
  */
 GUEST_TEST(vmcall_print_hv_memory, "vmcall", "vmcall-print-hv-memory", 0)
 {
+	if (!needs_veneer())
+		return;
 	unsigned long long address;
 	const char *why = "";
 
@@ -95,6 +107,8 @@ GUEST_TEST(vmcall_print_hv_memory, "vmcall", "vmcall-print-hv-memory", 0)
 /* Only the guest kernel may call veneer: from CPL 3, VMCALL returns EPERM. */
 GUEST_TEST(vmcall_user_mode, "vmcall", "vmcall-user-mode", 0)
 {
+	if (!needs_veneer())
+		return;
 	int vector;
 	long result = vmcall_from_user_mode(VENEER_HC_VERSION, &vector);
 

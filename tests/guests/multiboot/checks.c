@@ -330,7 +330,8 @@ static void check_meminfo(void)
 	if (!check(boot.has_meminfo, "no mem_lower/mem_upper (%s)",
 		   mb_protocol.magic == MB1_BOOTLOADER_MAGIC ? "flags bit 0" : "basic memory information tag"))
 		return;
-	guest_printf("INFO: mem_lower %u KiB, mem_upper %u KiB", boot.mem_lower, boot.mem_upper);
+	guest_printf("INFO: mem_lower %u KiB", boot.mem_lower);
+	guest_printf("INFO: mem_upper %u KiB", boot.mem_upper);
 	check(boot.mem_lower <= LOW_MEMORY_KIB_MAX, "mem_lower %u KiB: more than 640 KiB", boot.mem_lower);
 	check(map_covers(0, lower, MB_MEMORY_AVAILABLE),
 	      "mem_lower %u KiB, but [0, 0x%llx) is not all available in the map", boot.mem_lower,
@@ -375,6 +376,44 @@ static void check_hypervisor_memory(void)
 	      (unsigned long long)options.hvaddr);
 }
 
+/*
+ * The map as the bare machine has it, for the differential scenarios:
+ * under veneer, veneer's block given back as RAM; then entries sorted and
+ * adjacent available ones joined (both ways, so that the two runs print
+ * alike), and the RAM unbroken from 1 MiB in it: the mem_upper GRUB gives
+ * on the bare machine.  Natively that equals mem_upper.
+ */
+static void print_machine_map(void)
+{
+	struct map_entry map[MAP_MAX];
+	size_t count = 0;
+	uint64_t start = 0, end = 0, upper_end = MIB;
+	bool veneer = running_under_veneer() && veneer_block_in_map(boot.map_count, boot_map_entry, &start, &end);
+
+	for (size_t i = 0; i < boot.map_count; i++) {
+		struct map_entry e = boot.map[i];
+		size_t at = count++;
+
+		if (veneer && e.base == start && e.base + e.length == end)
+			e.type = MB_MEMORY_AVAILABLE;
+		for (; at > 0 && map[at - 1].base > e.base; at--)
+			map[at] = map[at - 1];
+		map[at] = e;
+	}
+	for (size_t i = 0; i < count; i++) {
+		struct map_entry e = map[i];
+
+		while (i + 1 < count && e.type == MB_MEMORY_AVAILABLE && map[i + 1].type == MB_MEMORY_AVAILABLE &&
+		       map[i + 1].base == e.base + e.length)
+			e.length += map[++i].length;
+		guest_printf("INFO: machine map [0x%llx, 0x%llx) type %u", (unsigned long long)e.base,
+			     (unsigned long long)(e.base + e.length), e.type);
+		if (e.type == MB_MEMORY_AVAILABLE && e.base <= MIB && e.base + e.length > MIB)
+			upper_end = e.base + e.length;
+	}
+	guest_printf("INFO: machine mem_upper %llu KiB", (unsigned long long)((upper_end - MIB) >> 10));
+}
+
 static void test_memory(void)
 {
 	uint64_t above_1m = 0;
@@ -400,6 +439,7 @@ static void test_memory(void)
 	      (unsigned long long)image_start(), (unsigned long long)image_end());
 	check_meminfo();
 	check_hypervisor_memory();
+	print_machine_map();
 }
 
 /* --- modules: the guest's own modules, in order, intact ------------------ */

@@ -1,11 +1,12 @@
 /*
- * Where the kernel's lines go, and how it ends.  Under veneer (its CPUID
- * signature at leaf 0x40000000): one print hypercall per line, which
- * veneer logs as "[cpuN] guest: <text>", and the shutdown hypercall with
- * the failure count.  Anywhere else (booted by GRUB on the emulator
- * directly, for debugging the kernel itself): COM1, and QEMU's
- * isa-debug-exit device at port 0xF4, whose exit status is then
- * (code << 1) | 1.  This file implements the runtime's print.h.
+ * Where the kernel's lines go, and how it ends.  Lines go to COM1 with or
+ * without veneer: veneer lends the serial port to a Multiboot guest, so a
+ * run under veneer and one on the bare machine print the same bytes and a
+ * differential scenario can compare them.  The end: under veneer (its
+ * CPUID signature at leaf 0x40000000) the shutdown hypercall with the
+ * failure count; anywhere else QEMU's isa-debug-exit device at port 0xF4,
+ * whose exit status is then (code << 1) | 1, and a halt (Bochs).  This
+ * file implements the runtime's print.h.
  */
 #include <stdint.h>
 
@@ -38,14 +39,6 @@
 
 static bool under_veneer;
 
-static bool veneer_signature(void)
-{
-	struct cpuid_result r = cpuid(VENEER_CPUID_LEAF_BASE, 0);
-	uint32_t signature[3] = { r.ebx, r.ecx, r.edx };
-
-	return memcmp(signature, VENEER_CPUID_SIGNATURE, sizeof(signature)) == 0;
-}
-
 /* 115200 8N1, FIFOs on; a missing UART makes every write a no-op. */
 static void com1_init(void)
 {
@@ -69,9 +62,8 @@ static void com1_putc(char c)
 
 void console_init(void)
 {
-	under_veneer = veneer_signature();
-	if (!under_veneer)
-		com1_init();
+	under_veneer = veneer_signature_present();
+	com1_init();
 }
 
 bool running_under_veneer(void)
@@ -86,11 +78,6 @@ void guest_vprintf(const char *fmt, va_list ap)
 
 	if (length > VENEER_HC_PRINT_MAX)
 		length = VENEER_HC_PRINT_MAX;
-	if (under_veneer) {
-		/* The buffer's address is its guest-physical address: no paging. */
-		hc_print(line, (size_t)length);
-		return;
-	}
 	for (int i = 0; i < length; i++)
 		com1_putc(line[i]);
 	com1_putc('\r');

@@ -10,11 +10,26 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kernel/string.h"
+#include "tests/guests/runtime/x86.h"
 #include "vmx/guest/hypercall_abi.h"
 
 /* Basic exit reasons the tests count (SDM Vol. 3C, Appendix C). */
 #define TEST_EXIT_REASON_CPUID  10
 #define TEST_EXIT_REASON_HLT    12
+
+/*
+ * Is veneer there?  Its signature at CPUID leaf 0x40000000.  The test
+ * programs also run as Multiboot kernels on the bare machine
+ * (tests/guests/native/), where VMCALL is #UD.
+ */
+static inline bool veneer_signature_present(void)
+{
+	struct cpuid_result r = cpuid(VENEER_CPUID_LEAF_BASE, 0);
+	uint32_t signature[3] = { r.ebx, r.ecx, r.edx };
+
+	return memcmp(signature, VENEER_CPUID_SIGNATURE, sizeof(signature)) == 0;
+}
 
 static inline long vmcall3(unsigned long function, unsigned long arg1,
 			   unsigned long arg2, unsigned long arg3)

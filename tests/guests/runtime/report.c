@@ -90,6 +90,14 @@ void skip(const char *fmt, ...)
 	current_skipped = true;
 }
 
+bool needs_veneer(void)
+{
+	if (veneer_signature_present())
+		return true;
+	skip("tests veneer's hypercalls, and there is no veneer (no CPUID signature)");
+	return false;
+}
+
 void report_finish(void)
 {
 	guest_printf("SUMMARY: %u passed, %u failed", passed, failed);

@@ -53,6 +53,13 @@ bool check_fault(const char *what, int got, int want);  /* vectors or PROBE_NONE
 /* The test does not apply to this CPU; return after calling it. */
 void skip(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/*
+ * A test of veneer's own interface (hypercalls) says skip() and returns
+ * false without veneer: the test programs also run as Multiboot kernels
+ * on the bare machine (tests/guests/native/), where VMCALL is #UD.
+ */
+bool needs_veneer(void);
+
 /* Prints the SUMMARY line and shuts down with the failure count. */
 void report_finish(void) __attribute__((noreturn));
 

@@ -52,6 +52,7 @@ static inline void *phys(uintptr_t address)
 	}
 
 DEFINE_CR(0)
+DEFINE_CR(2)
 DEFINE_CR(3)
 DEFINE_CR(4)
 
