@@ -9,32 +9,6 @@ static bool bit(uint64_t value, unsigned n)
 	return (value >> n) & 1;
 }
 
-struct cr_access_qualification vmx_decode_cr_access(uint64_t q)
-{
-	return (struct cr_access_qualification){
-		.cr                  = q & 0xF,
-		.type                = (enum cr_access_type)((q >> 4) & 3),
-		.lmsw_memory_operand = bit(q, 6),
-		.gpr                 = (q >> 8) & 0xF,
-		.lmsw_source         = (uint16_t)(q >> 16),
-	};
-}
-
-struct io_qualification vmx_decode_io_instruction(uint64_t q)
-{
-	/* Size of access: 0 = 1 byte, 1 = 2 bytes, 3 = 4 bytes; other values are not used. */
-	static const uint8_t sizes[8] = { 1, 2, 0, 4, 0, 0, 0, 0 };
-
-	return (struct io_qualification){
-		.size      = sizes[q & 7],
-		.in        = bit(q, 3),
-		.string    = bit(q, 4),
-		.rep       = bit(q, 5),
-		.immediate = bit(q, 6),
-		.port      = (uint16_t)(q >> 16),
-	};
-}
-
 struct ept_violation_qualification vmx_decode_ept_violation(uint64_t q)
 {
 	return (struct ept_violation_qualification){

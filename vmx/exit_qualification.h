@@ -38,7 +38,17 @@ struct cr_access_qualification {
 	uint16_t lmsw_source;           /* 31:16: LMSW's 16-bit source operand; 0 otherwise */
 };
 
-struct cr_access_qualification vmx_decode_cr_access(uint64_t qualification);
+/* Inline: decoded on every control-register exit. */
+static inline struct cr_access_qualification vmx_decode_cr_access(uint64_t q)
+{
+	return (struct cr_access_qualification){
+		.cr                  = q & 0xF,
+		.type                = (enum cr_access_type)((q >> 4) & 3),
+		.lmsw_memory_operand = (q >> 6) & 1,
+		.gpr                 = (q >> 8) & 0xF,
+		.lmsw_source         = (uint16_t)(q >> 16),
+	};
+}
 
 /* I/O instructions (exit reason 30). */
 struct io_qualification {
@@ -50,7 +60,21 @@ struct io_qualification {
 	uint16_t port;                  /* 31:16 */
 };
 
-struct io_qualification vmx_decode_io_instruction(uint64_t qualification);
+/* Inline: decoded on every I/O exit, where only the fields used are worth computing. */
+static inline struct io_qualification vmx_decode_io_instruction(uint64_t q)
+{
+	/* Size of access (bits 2:0): 0 = 1 byte, 1 = 2 bytes, 3 = 4 bytes; other values are not used. */
+	unsigned size = (unsigned)(q & 7);
+
+	return (struct io_qualification){
+		.size      = (uint8_t)(size == 0 ? 1 : size == 1 ? 2 : size == 3 ? 4 : 0),
+		.in        = (q >> 3) & 1,
+		.string    = (q >> 4) & 1,
+		.rep       = (q >> 5) & 1,
+		.immediate = (q >> 6) & 1,
+		.port      = (uint16_t)(q >> 16),
+	};
+}
 
 /*
  * EPT violations (exit reason 48).  Bits 0-2 say what the access was

@@ -89,8 +89,6 @@ static bool pae_paging(uint64_t cr0, uint64_t cr4)
 static bool emulate_cr0_write(const struct guest *guest, uint64_t value)
 {
 	uint64_t old = vcpu_guest_cr0();
-	uint64_t cr4 = vcpu_guest_cr4();
-	uint64_t efer = vmcs_read64(GUEST_IA32_EFER);
 
 	if ((value & CR0_RESERVED_HIGH) || ((value & CR0_NW) && !(value & CR0_CD)) ||
 	    ((value & CR0_PG) && !(value & CR0_PE)))
@@ -98,22 +96,29 @@ static bool emulate_cr0_write(const struct guest *guest, uint64_t value)
 
 	bool paging_on = (value & CR0_PG) && !(old & CR0_PG);
 	bool paging_off = !(value & CR0_PG) && (old & CR0_PG);
-	/* Paging on without EFER.LME: PAE paging when CR4.PAE (with LME, IA-32e mode needs no PDPTEs). */
-	bool loads_pdptes = paging_on && (cr4 & CR4_PAE) && !(efer & EFER_LME);
+	bool loads_pdptes = false;
 	uint64_t pdpte[4];
-	if (loads_pdptes && !read_pdptes(guest, vmcs_readn(GUEST_CR3), pdpte))
-		return false;
-	if (paging_on && (efer & EFER_LME)) {
-		if (!(cr4 & CR4_PAE))
+	/* Only a change of CR0.PG involves CR4, EFER and the PDPTEs: the common writes (TS, NE, WP) read none. */
+	if (paging_on || paging_off) {
+		uint64_t cr4 = vcpu_guest_cr4();
+		uint64_t efer = vmcs_read64(GUEST_IA32_EFER);
+
+		/* Paging on without EFER.LME: PAE paging when CR4.PAE (with LME, IA-32e mode needs no PDPTEs). */
+		loads_pdptes = paging_on && (cr4 & CR4_PAE) && !(efer & EFER_LME);
+		if (loads_pdptes && !read_pdptes(guest, vmcs_readn(GUEST_CR3), pdpte))
 			return false;
-		vmcs_write64(GUEST_IA32_EFER, efer | EFER_LMA);
-		vmcs_write32(VM_ENTRY_CONTROLS, vmcs_read32(VM_ENTRY_CONTROLS) | VM_ENTRY_IA32E_MODE_GUEST);
-	} else if (paging_off && (efer & EFER_LMA)) {
-		/* Leaving IA-32e mode is allowed only from compatibility mode (CS.L = 0). */
-		if (vmcs_read32(GUEST_CS_ACCESS_RIGHTS) & (1u << 13))
-			return false;
-		vmcs_write64(GUEST_IA32_EFER, efer & ~EFER_LMA);
-		vmcs_write32(VM_ENTRY_CONTROLS, vmcs_read32(VM_ENTRY_CONTROLS) & ~VM_ENTRY_IA32E_MODE_GUEST);
+		if (paging_on && (efer & EFER_LME)) {
+			if (!(cr4 & CR4_PAE))
+				return false;
+			vmcs_write64(GUEST_IA32_EFER, efer | EFER_LMA);
+			vmcs_write32(VM_ENTRY_CONTROLS, vmcs_read32(VM_ENTRY_CONTROLS) | VM_ENTRY_IA32E_MODE_GUEST);
+		} else if (paging_off && (efer & EFER_LMA)) {
+			/* Leaving IA-32e mode is allowed only from compatibility mode (CS.L = 0). */
+			if (vmcs_read32(GUEST_CS_ACCESS_RIGHTS) & (1u << 13))
+				return false;
+			vmcs_write64(GUEST_IA32_EFER, efer & ~EFER_LMA);
+			vmcs_write32(VM_ENTRY_CONTROLS, vmcs_read32(VM_ENTRY_CONTROLS) & ~VM_ENTRY_IA32E_MODE_GUEST);
+		}
 	}
 	vmcs_writen(CR0_READ_SHADOW, value);
 	vmcs_writen(GUEST_CR0, vcpu_real_cr0(value));
