@@ -224,14 +224,6 @@ static int rep_insb_probe(void **destination, unsigned long *count)
 	return probe_vector;
 }
 
-static uint64_t cr2_read(void)
-{
-	uint64_t v;
-
-	asm volatile("mov %%cr2, %0" : "=r"(v));
-	return v;
-}
-
 GUEST_TEST(attack_string_io, "attack", "attack-string-io", TEST_DESTRUCTIVE)
 {
 	static uint8_t buffer[4096] __attribute__((aligned(4096)));
