@@ -32,6 +32,18 @@ uint64_t guest_boot_claim_highest(struct guest_boot *boot, uint64_t size, uint64
 	return 0;
 }
 
+uint64_t guest_boot_claim_lowest(struct guest_boot *boot, uint64_t size, uint64_t floor, uint64_t limit)
+{
+	size = align_up(size, 4096);
+	for (size_t i = 0; i < boot->free.count; i++) {
+		const struct phys_range *r = &boot->free.ranges[i];
+		uint64_t start = align_up(r->start > floor ? r->start : floor, 4096);
+		if (start + size <= r->end && start + size <= limit && guest_boot_claim(boot, start, start + size))
+			return start;
+	}
+	return 0;
+}
+
 bool guest_boot_load_elf(struct guest_boot *boot, struct elf_image *elf, char *error, size_t error_size)
 {
 	const void *data = (const void *)(uintptr_t)boot->kernel->start;

@@ -19,16 +19,25 @@ struct guest;
 
 /*
  * A small block of guest RAM the loaders write their structures to (Linux's
- * boot_params and command line, a Multiboot information structure, a GDT,
- * a copy of the ACPI RSDP).  Like GRUB's, it is available RAM in the
- * guest's memory map, in conventional memory, which Linux keeps for itself
- * and a Multiboot kernel is told about (EBX); no segment may land on it.
+ * boot_params and command line, a GDT, a copy of the ACPI RSDP).  Like
+ * GRUB's, it is available RAM in the guest's memory map, in conventional
+ * memory, which Linux keeps for itself; no segment may land on it.
  */
 #define GUEST_BOOT_DATA         0x90000ULL      /* high in conventional memory: mem_lower stays large */
-#define GUEST_BOOT_DATA_SIZE    0x8000ULL
+#define GUEST_BOOT_DATA_SIZE    0x3000ULL
 #define GUEST_BOOT_GDT          (GUEST_BOOT_DATA + 0x2000)
 #define GUEST_BOOT_RSDP         (GUEST_BOOT_DATA + 0x2800)
-#define GUEST_BOOT_INFO         (GUEST_BOOT_DATA + 0x3000)     /* Multiboot information, up to the end */
+
+/*
+ * The Multiboot information goes where GRUB 2.06 puts it on a BIOS
+ * machine: in the lowest free RAM from 1 MiB up, once the kernel is placed
+ * (natively GRUB gave tboot, linked at 8 MiB, its information at
+ * 0x100130).  Not at 0x90000: a Multiboot kernel that boots Linux itself
+ * (tboot) puts Linux's real-mode part there while it still reads the
+ * information.  This much is claimed for it.
+ */
+#define GUEST_BOOT_INFO_FLOOR   0x100000ULL
+#define GUEST_BOOT_INFO_SIZE    0x5000ULL
 
 /* Selectors of GUEST_BOOT_GDT: what Linux's 32-bit boot protocol names __BOOT_CS and __BOOT_DS. */
 #define GUEST_BOOT_CS           0x10
@@ -54,6 +63,8 @@ bool guest_boot_prepare(struct guest *guest, const struct mb2_info *info, size_t
 
 /* For loaders: true when [start, end) is free guest RAM (and then takes it). */
 bool guest_boot_claim(struct guest_boot *boot, uint64_t start, uint64_t end);
+/* For loaders: the lowest page-aligned free block of size bytes in [floor, limit), claimed; 0 if none. */
+uint64_t guest_boot_claim_lowest(struct guest_boot *boot, uint64_t size, uint64_t floor, uint64_t limit);
 /* For loaders: the highest page-aligned free block of size bytes below limit, claimed; 0 if none. */
 uint64_t guest_boot_claim_highest(struct guest_boot *boot, uint64_t size, uint64_t limit);
 struct elf_image;

@@ -13,7 +13,7 @@
  *     ACPI RSDP address (acpi_rsdp_addr, so Linux finds ACPI after a UEFI
  *     boot too) and the screen in screen_info;
  *   - starts it in 32-bit protected mode with paging off, flat __BOOT_CS and
- *     __BOOT_DS, ESI pointing at the zero page, interrupts off, at
+ *     __BOOT_DS, ESI (and ESP, as GRUB) pointing at the zero page, interrupts off, at
  *     code32_start moved with the kernel (GRUB jumps to the load address
  *     plus code32_start - 1 MiB).
  * The zero page and command line sit at 0x90000, below 640 KiB, where the
@@ -174,6 +174,12 @@ bool linux_load(struct guest *guest, struct guest_boot *boot, char *error, size_
 	e->mode = GUEST_ENTRY_PROTECTED_MODE;
 	e->rip = entry;
 	e->regs.rsi = BOOT_PARAMS;
+	/*
+	 * The protocol leaves ESP undefined; GRUB's 'linux' points it at the
+	 * zero page too, and a kernel that reads its stack at once (memdisk,
+	 * made for 'linux16', takes its arguments from there) finds the same.
+	 */
+	e->rsp = BOOT_PARAMS;
 	e->gdt_base = GUEST_BOOT_GDT;
 	e->gdt_limit = 4 * 8 - 1;
 	e->code_selector = GUEST_BOOT_CS;

@@ -24,7 +24,6 @@
 #include "vmx/guest/boot.h"
 
 #define LOADER_NAME             "veneer " VENEER_VERSION
-#define INFO_END                (GUEST_BOOT_DATA + GUEST_BOOT_DATA_SIZE)
 
 /* Multiboot 1 information flags (Multiboot 0.6.96, 3.3 "Boot information format"). */
 #define MB1_INFO_MEMORY         (1u << 0)
@@ -42,7 +41,7 @@
 
 /* A bump allocator over the information area: every piece 8-byte aligned, bounded. */
 struct info_writer {
-	uint64_t next;
+	uint64_t next, end;
 	bool overflow;
 };
 
@@ -50,7 +49,7 @@ static void *info_alloc(struct info_writer *w, size_t size)
 {
 	uint64_t at = align_up(w->next, 8);
 
-	if (at + size > INFO_END) {
+	if (at + size > w->end) {
 		w->overflow = true;
 		return NULL;
 	}
@@ -365,11 +364,15 @@ bool multiboot_load(struct guest *guest, struct guest_boot *boot, char *error, s
 		FAIL("entry point %#llx is above 4 GiB: a Multiboot kernel starts in 32-bit mode",
 		     (unsigned long long)entry);
 
-	struct info_writer w = { .next = GUEST_BOOT_INFO };
+	uint64_t area = guest_boot_claim_lowest(boot, GUEST_BOOT_INFO_SIZE, GUEST_BOOT_INFO_FLOOR, 4ULL << 30);
+	if (!area)
+		FAIL("no free RAM above %#llx for the %llu bytes of boot information", (unsigned long long)GUEST_BOOT_INFO_FLOOR,
+		     (unsigned long long)GUEST_BOOT_INFO_SIZE);
+	struct info_writer w = { .next = area, .end = area + GUEST_BOOT_INFO_SIZE };
 	uint32_t info = v2 ? build_multiboot2_info(boot, &w) : build_multiboot1_info(boot, &w);
 	if (w.overflow)
 		FAIL("the boot information does not fit in veneer's %llu bytes for it (too many modules or map entries)",
-		     (unsigned long long)(INFO_END - GUEST_BOOT_INFO));
+		     (unsigned long long)GUEST_BOOT_INFO_SIZE);
 	guest_boot_write_gdt();
 
 	struct guest_entry *e = &guest->entry;
