@@ -10,9 +10,9 @@
  *     while the guest's APIC is off but the real one stays in x2APIC mode,
  *     the x2APIC MSRs exit too, and raise #GP as on a disabled APIC;
  *   - IA32_SMM_MONITOR_CTL and microcode updates are refused;
- *   - IA32_MISC_ENABLE, IA32_BIOS_SIGN_ID, IA32_MCG_CAP and IA32_MCG_STATUS
- *     exit only where a probe at boot found the CPU lacking them (Bochs):
- *     then each vCPU has a stand-in that starts at the reset value and keeps
+ *   - IA32_PLATFORM_ID, IA32_MISC_ENABLE, IA32_BIOS_SIGN_ID, IA32_MCG_CAP and
+ *     IA32_MCG_STATUS exit only where a probe at boot found the CPU lacking
+ *     them (Bochs): then each vCPU has a stand-in that starts at the reset value and keeps
  *     what the guest writes (vmx/msr_policy.c), since Linux uses them early;
  *   - any MSR outside the two bitmap ranges always exits (SDM Vol. 3C,
  *     "MSR-Bitmap Address"); no such MSR exists on Intel CPUs that the

@@ -24,11 +24,13 @@ static const struct msr_rule rules[] = {
 	{ IA32_BIOS_UPDT_TRIG, IA32_BIOS_UPDT_TRIG, MSR_POLICY_DENY },
 	{ IA32_SMM_MONITOR_CTL, IA32_SMM_MONITOR_CTL, MSR_POLICY_DENY },
 	/*
-	 * MSRs every Intel CPU of family 6 has and Linux uses early, and the
-	 * machine-check globals that CPUID.1:EDX.MCA promises (SDM Vol. 3B,
-	 * 17.3.1): Bochs announces MCA but lacks them, and Linux panics ("MCA
-	 * architectural violation") when reading them faults.
+	 * MSRs every Intel CPU of family 6 has and Linux or Xen use early
+	 * (IA32_PLATFORM_ID: Xen's microcode loader), and the machine-check
+	 * globals that CPUID.1:EDX.MCA promises (SDM Vol. 3B, 17.3.1): Bochs
+	 * announces MCA but lacks them, and Linux panics ("MCA architectural
+	 * violation") when reading them faults.
 	 */
+	{ IA32_PLATFORM_ID, IA32_PLATFORM_ID, MSR_POLICY_STAND_IN },
 	{ IA32_MISC_ENABLE, IA32_MISC_ENABLE, MSR_POLICY_STAND_IN },
 	{ IA32_BIOS_SIGN_ID, IA32_BIOS_SIGN_ID, MSR_POLICY_STAND_IN },
 	{ IA32_MCG_CAP, IA32_MCG_STATUS, MSR_POLICY_STAND_IN },
@@ -54,6 +56,7 @@ enum msr_policy msr_policy_of(uint32_t msr)
 }
 
 static const uint32_t stand_in_msr[STAND_IN_COUNT] = {
+	[STAND_IN_PLATFORM_ID]  = IA32_PLATFORM_ID,
 	[STAND_IN_MISC_ENABLE]  = IA32_MISC_ENABLE,
 	[STAND_IN_BIOS_SIGN_ID] = IA32_BIOS_SIGN_ID,
 	[STAND_IN_MCG_CAP]      = IA32_MCG_CAP,
@@ -76,6 +79,8 @@ uint64_t msr_stand_in_reset_value(enum msr_stand_in_slot slot)
 	case STAND_IN_MISC_ENABLE:
 		/* Fast strings on, branch trace store and PEBS unavailable, XD not disabled (SDM Vol. 4, bits 0, 11, 12, 34). */
 		return 0x1801;
+	case STAND_IN_PLATFORM_ID:
+		return 0;       /* platform 0 in bits 52:50 (SDM Vol. 4, 17H): no platform to name */
 	case STAND_IN_MCG_CAP:
 		/* No reporting banks and none of the optional globals: the MCA a CPU without MCA MSRs can honestly describe. */
 		return 0;
@@ -93,6 +98,8 @@ uint64_t msr_stand_in_reset_value(enum msr_stand_in_slot slot)
 bool msr_stand_in_write_allowed(enum msr_stand_in_slot slot, uint64_t value)
 {
 	switch (slot) {
+	case STAND_IN_PLATFORM_ID:
+		return false;   /* read-only (SDM Vol. 4, 17H) */
 	case STAND_IN_MCG_CAP:
 		return false;   /* read-only (SDM Vol. 3B, 17.3.1.1) */
 	case STAND_IN_MCG_STATUS:

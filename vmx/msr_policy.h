@@ -23,6 +23,7 @@ enum msr_policy msr_policy_of(uint32_t msr);
  * slot in every vCPU, holding what the guest wrote.
  */
 enum msr_stand_in_slot {
+	STAND_IN_PLATFORM_ID,
 	STAND_IN_MISC_ENABLE,
 	STAND_IN_BIOS_SIGN_ID,
 	STAND_IN_MCG_CAP,

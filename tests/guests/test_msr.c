@@ -106,6 +106,25 @@ GUEST_TEST(msr_efer, "msr", "msr-efer", 0)
 }
 
 /*
+ * IA32_PLATFORM_ID exists on every Intel CPU of display family 6 (SDM
+ * Vol. 4, table 2-2, 17H) and is read-only; microcode loaders read it
+ * early (Xen's probe faults without it).  Bochs lacks it, so natively on
+ * Bochs the read raises #GP; veneer answers with platform 0.
+ */
+GUEST_TEST(msr_platform_id, "msr", "msr-platform-id", 0)
+{
+	uint64_t value = 0;
+
+	if (((cpuid(1, 0).eax >> 8) & 0xF) != 6) {
+		skip("not display family 6");
+		return;
+	}
+	if (!check_fault("rdmsr IA32_PLATFORM_ID", msr_read(IA32_PLATFORM_ID, &value), PROBE_NONE))
+		return;
+	check_fault("wrmsr IA32_PLATFORM_ID", msr_write(IA32_PLATFORM_ID, value), VECTOR_GP);
+}
+
+/*
  * CPUID.1:EDX.MCA promises IA32_MCG_CAP and IA32_MCG_STATUS (SDM Vol. 3B,
  * 17.3.1).  Reading them must not fault: Linux panics ("MCA architectural
  * violation") when it does.  MCG_CAP is read-only; MCG_STATUS keeps what
