@@ -160,6 +160,28 @@ void apic_eoi(void)
 	apic_write(APIC_REG_EOI, 0);
 }
 
+void apic_eoi_vector(unsigned vector)
+{
+	uint32_t svr = apic_read(APIC_REG_SVR);
+
+	if (vector != (svr & 0xFF)) {
+		apic_eoi();
+		return;
+	}
+	/*
+	 * A real interrupt with the spurious vector's number (a guest may send
+	 * fixed IPIs of vector 0xFF at a CPU it runs on, left pending when
+	 * veneer takes the CPU back).  An EOI clears the highest in-service
+	 * bit whatever its vector (SDM Vol. 3A, "End-of-Interrupt"), but Bochs
+	 * ignores one while that vector is the spurious vector: 0xFF would stay
+	 * in service and block every interrupt below it, veneer's wake-up IPI
+	 * included.  So the spurious vector moves aside for the EOI.
+	 */
+	apic_write(APIC_REG_SVR, (svr & ~0xFFu) | ((svr - 0x10) & 0xFF));
+	apic_eoi();
+	apic_write(APIC_REG_SVR, svr);
+}
+
 /* Before apic_init_this_cpu() on the boot CPU, or with the APIC off, there is no APIC to ask: an exception is an exception. */
 static bool apic_ready(void)
 {

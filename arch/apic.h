@@ -37,6 +37,8 @@ bool apic_send_nmi(uint32_t apic_id);
 bool apic_send_fixed(uint32_t apic_id, uint8_t vector);
 /* End of interrupt, from an interrupt handler. */
 void apic_eoi(void);
+/* End of interrupt for vector, the highest in service (apic_highest_in_service), even if it is the spurious vector. */
+void apic_eoi_vector(unsigned vector);
 /*
  * The in-service register (SDM Vol. 3A, "Interrupt Acceptance for Fixed
  * Interrupts"): whether vector is being serviced as an interrupt, and the

@@ -171,7 +171,7 @@ void interrupt_absorb(void)
 		return;         /* a spurious interrupt: not in service, and no EOI (SDM Vol. 3A, "Spurious Interrupt") */
 	if (vector != VECTOR_WAKEUP)
 		log_note_interrupt((unsigned)vector);
-	apic_eoi();
+	apic_eoi_vector((unsigned)vector);
 }
 
 /* Set while the machine is being stopped: an NMI then means "halt now". */

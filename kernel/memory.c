@@ -13,7 +13,22 @@
 #define MiB (1ULL << 20)
 #define GiB (1ULL << 30)
 
+/*
+ * The default SMBASE (SDM Vol. 3C, "SMRAM"): a processor whose firmware
+ * never relocated its SMRAM base enters SMM at 0x38000 and saves its state
+ * at 0x3FE00-0x3FFFF, in ordinary RAM.  Firmware on real machines
+ * relocates every CPU; Bochs's BIOS relocates only the boot CPU.  A guest
+ * that wrote code there and sent an SMI to such a CPU would run it in SMM,
+ * with all of memory in reach and the saved state to rewrite.  So veneer
+ * owns these 64 KiB, hidden from the guest, with an RSM at the entry point:
+ * an SMI to an unrelocated CPU returns at once to where it came from.
+ */
+#define DEFAULT_SMBASE_AREA     0x30000ULL
+#define DEFAULT_SMBASE_AREA_END 0x40000ULL
+#define DEFAULT_SMM_ENTRY       0x38000ULL
+
 static struct memory_plan plan;
+static bool own_smbase_area;
 static struct range_set usable;
 static uint64_t map_limit;
 
@@ -80,6 +95,9 @@ static void print_owned(void)
 		if (r->start == plan.trampoline.start && r->end == plan.trampoline.end)
 			pr_info("memory:   [%#010llx-%#010llx) AP start-up trampoline",
 				(unsigned long long)r->start, (unsigned long long)r->end);
+		else if (own_smbase_area && r->start == DEFAULT_SMBASE_AREA && r->end == DEFAULT_SMBASE_AREA_END)
+			pr_info("memory:   [%#010llx-%#010llx) default SMBASE area (an RSM at the SMM entry point %#llx)",
+				(unsigned long long)r->start, (unsigned long long)r->end, DEFAULT_SMM_ENTRY);
 		else
 			pr_info("memory:   [%#010llx-%#010llx) veneer", (unsigned long long)r->start,
 				(unsigned long long)r->end);
@@ -96,6 +114,25 @@ static void print_owned(void)
 		pr_warn("memory: no free low memory for the AP start-up trampoline; only the boot CPU can run");
 }
 
+/*
+ * The default SMBASE area is veneer's if it is RAM and the boot loader put
+ * nothing there (veneer writes it before it has copied the modules away).
+ */
+static void claim_default_smbase_area(struct memory_plan_input *in)
+{
+	if (!range_set_contains(&in->usable, DEFAULT_SMBASE_AREA, DEFAULT_SMBASE_AREA_END))
+		pr_warn("memory: the default SMBASE area [%#llx-%#llx) is not all usable RAM in the memory map; "
+			"veneer leaves it alone", DEFAULT_SMBASE_AREA, DEFAULT_SMBASE_AREA_END);
+	else if (range_set_overlaps(&in->in_use, DEFAULT_SMBASE_AREA, DEFAULT_SMBASE_AREA_END))
+		pr_warn("memory: the boot loader's data lies in the default SMBASE area [%#llx-%#llx): a CPU whose "
+			"firmware did not relocate its SMBASE would run guest code on an SMI",
+			DEFAULT_SMBASE_AREA, DEFAULT_SMBASE_AREA_END);
+	else
+		own_smbase_area = true;
+	if (own_smbase_area)
+		add_or_fail(&in->in_use, DEFAULT_SMBASE_AREA, DEFAULT_SMBASE_AREA_END, "the default SMBASE area");
+}
+
 void memory_init(const struct mb2_info *info, const struct veneer_config *cfg)
 {
 	static struct memory_plan_input in;     /* large: keep it off the boot stack */
@@ -109,10 +146,13 @@ void memory_init(const struct mb2_info *info, const struct veneer_config *cfg)
 	add_or_fail(&in.in_use, info->info_start, info->info_start + info->info_size, "the boot information");
 	for (size_t i = 0; i < info->module_count; i++)
 		add_or_fail(&in.in_use, info->modules[i].start, info->modules[i].end, "a module");
+	claim_default_smbase_area(&in);
 
 	switch (memory_plan_make(&in, &plan)) {
 	case MEMORY_PLAN_OK:
 		usable = in.usable;
+		if (own_smbase_area)
+			add_or_fail(&plan.owned, DEFAULT_SMBASE_AREA, DEFAULT_SMBASE_AREA_END, "the default SMBASE area");
 		break;
 	case MEMORY_PLAN_NO_POOL:
 		pr_error("memory: not enough free RAM below 4 GiB for the hypervisor: it needs %llu MiB in one block, "
@@ -133,6 +173,12 @@ void memory_init(const struct mb2_info *info, const struct veneer_config *cfg)
 	pr_info("memory: %llu MiB of usable RAM in %zu ranges",
 		(unsigned long long)(range_set_total(&in.usable) / MiB), in.usable.count);
 	print_owned();
+	if (own_smbase_area) {
+		uint8_t *area = (uint8_t *)(uintptr_t)DEFAULT_SMBASE_AREA;
+		memset(area, 0, DEFAULT_SMBASE_AREA_END - DEFAULT_SMBASE_AREA);
+		area[DEFAULT_SMM_ENTRY - DEFAULT_SMBASE_AREA] = 0x0F;          /* RSM (0F AA) */
+		area[DEFAULT_SMM_ENTRY - DEFAULT_SMBASE_AREA + 1] = 0xAA;
+	}
 	page_alloc_init(plan.pool);
 }
 

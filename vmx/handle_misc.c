@@ -6,6 +6,7 @@
 #include "vmx/exit_handlers.h"
 #include "vmx/guest/guest.h"
 #include "vmx/guest/io.h"
+#include "vmx/guest/smp.h"
 #include "vmx/vcpu.h"
 #include "vmx/vmcs.h"
 #include "vmx/vmx_root.h"
@@ -77,13 +78,8 @@ bool handle_preemption_timer(struct vcpu *vcpu)
 {
 	vcpu_reinject_interrupted_event(vcpu);
 	/* The timer guarantees an exit every few milliseconds: the moment to notice an INIT or the end of the run. */
-	if (vcpu->pending_init) {
-		if (vcpu->cpu_id == 0)
-			return guest_init_to_boot_cpu(vcpu);
-		vcpu->state = VCPU_STOPPED;
-		vcpu->end = GUEST_END_INIT;
+	if (!guest_take_pending_init(vcpu))
 		return false;
-	}
 	if (shutdown_in_progress) {
 		vcpu->state = VCPU_STOPPED;
 		if (vcpu->end == GUEST_END_NONE)

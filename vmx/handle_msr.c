@@ -123,7 +123,8 @@ bool handle_wrmsr(struct vcpu *vcpu)
 		if (!guest_apic_x2apic(vcpu))
 			return gp(vcpu, "write", msr);
 		guest_x2apic_icr_write(value);
-		break;
+		vcpu_skip_instruction(vcpu);
+		return guest_take_pending_init(vcpu);    /* an INIT it sent itself stops it after this WRMSR */
 	case MSR_POLICY_FEATURE_CONTROL:
 	case MSR_POLICY_DENY:
 	default:

@@ -362,6 +362,231 @@ GUEST_TEST(attack_nmi_idle, "attack", "attack-nmi-idle", TEST_DESTRUCTIVE)
 }
 
 /*
+ * Interrupts at a busy CPU, one that runs the guest (issue 9), and SMI,
+ * INIT and SIPI at an idle one.  cpus=3: the guest starts the CPU with
+ * APIC ID 1 at a real-mode loop that counts with interrupts off (an NMI
+ * handler in its real-mode IVT counts NMIs) and leaves APIC ID 2 idle in
+ * veneer.  At the busy CPU: fixed IPIs of every vector 0-255 (0-15 the
+ * APIC refuses to send), lowest-priority ones, NMIs, an SMI and a lone
+ * SIPI, which the processor ignores when it does not wait for one; it
+ * keeps counting and did not restart.  Then INIT stops it (it waits for a
+ * SIPI) and a SIPI starts it again.  At the idle CPU: an SMI, INIT and a
+ * SIPI, which starts it at a stub that sets a flag.  Then the busy CPU
+ * INITs itself through its x2APIC: it stops at once, not one count after
+ * its WRMSR, as the processor would, and veneer says so; a SIPI brings it
+ * back.  Last, an SMI at the busy CPU (see the end).
+ */
+#define BUSY_STUB               0x20000u        /* SIPI vector 0x20 */
+#define IDLE_STUB               0x21000u        /* 0x21 */
+#define SELF_INIT_STUB          0x22000u        /* 0x22 */
+#define STUB_COUNTER            0x100u          /* dword: loop iterations */
+#define STUB_NMIS               0x104u          /* dword: NMIs taken */
+#define STUB_STARTS             0x108u          /* word: times started */
+#define STUB_FLAG               0x100u          /* idle stub: byte set to 0x5A */
+#define ICR_DELIVERY_INIT       (5u << 8)
+#define ICR_DELIVERY_STARTUP    (6u << 8)
+
+static const uint8_t busy_stub[] = {
+	0xFA,                                           /* 00: cli */
+	0x2E, 0xFF, 0x06, 0x08, 0x01,                   /* 01: inc word cs:[0x108] */
+	0x2E, 0x66, 0xFF, 0x06, 0x00, 0x01,             /* 06: inc dword cs:[0x100] */
+	0xEB, 0xF8,                                     /* 0c: jmp 06 */
+	0x90, 0x90,
+	0x2E, 0x66, 0xFF, 0x06, 0x04, 0x01,             /* 10: NMI: inc dword cs:[0x104] */
+	0xCF,                                           /* 16: iret */
+};
+
+static const uint8_t idle_stub[] = {
+	0x2E, 0xC6, 0x06, 0x00, 0x01, 0x5A,             /* mov byte cs:[0x100], 0x5A */
+	0xFA, 0xF4, 0xEB, 0xFD,                         /* cli; hlt; jmp hlt */
+};
+
+/* Counts its start, turns x2APIC on, sends INIT to its own APIC ID (patched in at 0x1E), then counts. */
+static const uint8_t self_init_stub[] = {
+	0xFA,                                           /* 00: cli */
+	0x2E, 0xFF, 0x06, 0x08, 0x01,                   /* 01: inc word cs:[0x108] */
+	0x66, 0xB9, 0x1B, 0x00, 0x00, 0x00,             /* 06: mov ecx, IA32_APIC_BASE */
+	0x0F, 0x32,                                     /* 0c: rdmsr */
+	0x66, 0x0D, 0x00, 0x0C, 0x00, 0x00,             /* 0e: or eax, EN | EXTD */
+	0x0F, 0x30,                                     /* 14: wrmsr */
+	0x66, 0xB9, 0x30, 0x08, 0x00, 0x00,             /* 16: mov ecx, IA32_X2APIC_ICR */
+	0x66, 0xBA, 0x01, 0x00, 0x00, 0x00,             /* 1c: mov edx, APIC ID (at 0x1E) */
+	0x66, 0xB8, 0x00, 0x45, 0x00, 0x00,             /* 22: mov eax, INIT | level assert */
+	0x0F, 0x30,                                     /* 28: wrmsr */
+	0x2E, 0x66, 0xFF, 0x06, 0x00, 0x01,             /* 2a: inc dword cs:[0x100] */
+	0xEB, 0xF8,                                     /* 30: jmp 2a */
+};
+#define SELF_INIT_ID_OFFSET     0x1E
+
+static void copy_stub(uint32_t address, const uint8_t *code, unsigned size)
+{
+	volatile uint8_t *to = phys(address);
+
+	for (unsigned i = 0; i < 0x200; i++)
+		to[i] = 0;
+	for (unsigned i = 0; i < size; i++)
+		to[i] = code[i];
+}
+
+static uint32_t stub_dword(uint32_t stub, unsigned offset)
+{
+	return *(volatile uint32_t *)phys(stub + offset);
+}
+
+/*
+ * Whether the stub's start count reaches starts: an INIT to a CPU that
+ * runs the guest takes effect at its next exit, which the preemption
+ * timer brings within about 20 M TSC ticks (Bochs: instructions), then
+ * the SIPI veneer kept starts it.
+ */
+static bool started(uint32_t stub, unsigned starts)
+{
+	for (unsigned round = 0; round < 400; round++) {
+		if ((stub_dword(stub, STUB_STARTS) & 0xFFFF) >= starts)
+			return true;
+		pause_a_while(500000);
+	}
+	return false;
+}
+
+/* Whether the counter at stub moves within a while. */
+static bool counting(uint32_t stub)
+{
+	uint32_t before = stub_dword(stub, STUB_COUNTER);
+
+	for (unsigned long spin = 0; spin < 2000000; spin++) {
+		if (stub_dword(stub, STUB_COUNTER) != before)
+			return true;
+		asm volatile("pause");
+	}
+	return false;
+}
+
+/*
+ * Whether the counter at stub comes to a stop: veneer takes an INIT to a
+ * running vCPU at its next exit, which the preemption timer brings within
+ * about 20 M TSC ticks (20 M Bochs instructions).
+ */
+static bool stops(uint32_t stub)
+{
+	uint32_t last = stub_dword(stub, STUB_COUNTER);
+
+	for (unsigned round = 0; round < 400; round++) {
+		pause_a_while(500000);
+		uint32_t now = stub_dword(stub, STUB_COUNTER);
+		if (now == last)
+			return true;
+		last = now;
+	}
+	return false;
+}
+
+static bool start_cpu(uint32_t id, uint32_t stub)
+{
+	bool sent = send_ipi(id, ICR_DELIVERY_INIT | ICR_LEVEL_ASSERT);
+
+	pause_a_while(20000);
+	sent &= send_ipi(id, ICR_DELIVERY_STARTUP | ICR_LEVEL_ASSERT | (stub >> 12));
+	pause_a_while(2000);
+	sent &= send_ipi(id, ICR_DELIVERY_STARTUP | ICR_LEVEL_ASSERT | (stub >> 12));
+	return sent;
+}
+
+GUEST_TEST(attack_ipi_busy, "attack", "attack-ipi-busy", TEST_DESTRUCTIVE)
+{
+	static const uint8_t lowest[] = { 0x11, 0x13, 0x1D, 0x40, 0xFE };
+	const uint32_t busy = 1, idle = 2;
+	volatile uint16_t *ivt = phys(0);
+	unsigned sent = 0;
+
+	if (!apic_is_xapic_at_default_base()) {
+		skip("the local APIC is not in xAPIC mode at 0xFEE00000");
+		return;
+	}
+	copy_stub(BUSY_STUB, busy_stub, sizeof(busy_stub));
+	copy_stub(IDLE_STUB, idle_stub, sizeof(idle_stub));
+	ivt[2 * 2] = 0x10;                              /* NMI: 2000:0010 */
+	ivt[2 * 2 + 1] = BUSY_STUB >> 4;
+
+	guest_printf("ATTACK: start the CPU with APIC ID %u counting in real mode", busy);
+	check(start_cpu(busy, BUSY_STUB), "the APIC did not send INIT-SIPI-SIPI");
+	if (!check(counting(BUSY_STUB), "the started CPU does not count"))
+		return;
+
+	guest_printf("ATTACK: fixed IPIs of vectors 0-255 and lowest-priority ones at the busy CPU");
+	for (unsigned vector = 0; vector < 256; vector++) {
+		sent += send_ipi(busy, ICR_DELIVERY_FIXED | ICR_LEVEL_ASSERT | vector);
+		pause_a_while(200);
+	}
+	for (unsigned i = 0; i < sizeof(lowest); i++)
+		sent += send_ipi(busy, ICR_DELIVERY_LOWEST | ICR_LEVEL_ASSERT | lowest[i]);
+	check_eq("fixed and lowest-priority IPIs the APIC sent", sent, 256 + sizeof(lowest));
+	check(counting(BUSY_STUB), "the busy CPU stopped counting after the fixed IPIs");
+
+	guest_printf("ATTACK: 10 NMIs and a lone SIPI at the busy CPU");
+	for (unsigned i = 0; i < 10; i++) {
+		send_ipi(busy, ICR_DELIVERY_NMI | ICR_LEVEL_ASSERT);
+		pause_a_while(20000);
+	}
+	send_ipi(busy, ICR_DELIVERY_STARTUP | ICR_LEVEL_ASSERT | (IDLE_STUB >> 12));
+	pause_a_while(20000);
+	uint32_t nmis = stub_dword(BUSY_STUB, STUB_NMIS);
+	check(nmis >= 1 && nmis <= 10, "the busy CPU's NMI handler ran %u times for 10 NMIs", nmis);
+	check(counting(BUSY_STUB), "the busy CPU stopped counting after NMIs and a SIPI");
+	check_eq("times the busy CPU started (a lone SIPI is ignored)", stub_dword(BUSY_STUB, STUB_STARTS) & 0xFFFF, 1);
+	check_eq("the idle stub's flag (the lone SIPI went nowhere)", *(volatile uint8_t *)phys(IDLE_STUB + STUB_FLAG), 0);
+	guest_printf("ATTACK: the busy CPU took %u NMI(s)", nmis);
+
+	guest_printf("ATTACK: INIT at the busy CPU, then a SIPI");
+	send_ipi(busy, ICR_DELIVERY_INIT | ICR_LEVEL_ASSERT);
+	check(stops(BUSY_STUB), "the busy CPU still counts after INIT");
+	send_ipi(busy, ICR_DELIVERY_STARTUP | ICR_LEVEL_ASSERT | (BUSY_STUB >> 12));
+	pause_a_while(20000);
+	check(counting(BUSY_STUB), "the CPU does not count again after the SIPI");
+	check_eq("times the busy CPU started", stub_dword(BUSY_STUB, STUB_STARTS) & 0xFFFF, 2);
+
+	guest_printf("ATTACK: SMI, INIT and a SIPI at the idle CPU with APIC ID %u", idle);
+	send_ipi(idle, ICR_DELIVERY_SMI | ICR_LEVEL_ASSERT);
+	pause_a_while(20000);
+	check(start_cpu(idle, IDLE_STUB), "the APIC did not send INIT-SIPI-SIPI to the idle CPU");
+	for (unsigned long spin = 0; spin < 20000000 && *(volatile uint8_t *)phys(IDLE_STUB + STUB_FLAG) != 0x5A; spin++)
+		asm volatile("pause");
+	check_eq("the idle CPU's flag after its SIPI", *(volatile uint8_t *)phys(IDLE_STUB + STUB_FLAG), 0x5A);
+
+	if (!(cpuid(1, 0).ecx & (1u << 21))) {        /* CPUID.1:ECX.x2APIC */
+		skip("no x2APIC: the busy CPU cannot INIT itself from real mode");
+		return;
+	}
+	guest_printf("ATTACK: the busy CPU INITs itself through its x2APIC");
+	copy_stub(SELF_INIT_STUB, self_init_stub, sizeof(self_init_stub));
+	*(volatile uint8_t *)phys(SELF_INIT_STUB + SELF_INIT_ID_OFFSET) = (uint8_t)busy;
+	check(start_cpu(busy, SELF_INIT_STUB), "the APIC did not send INIT-SIPI-SIPI");
+	if (!check(started(SELF_INIT_STUB, 1), "the busy CPU did not start at the self-INIT stub"))
+		return;
+	/* The processor stops at the INIT it sends itself: not one count after the WRMSR. */
+	pause_a_while(2000000);
+	check_eq("counts after the CPU sent INIT to itself", stub_dword(SELF_INIT_STUB, STUB_COUNTER), 0);
+	send_ipi(busy, ICR_DELIVERY_INIT | ICR_LEVEL_ASSERT);
+	pause_a_while(20000);
+	send_ipi(busy, ICR_DELIVERY_STARTUP | ICR_LEVEL_ASSERT | (BUSY_STUB >> 12));
+	check(started(BUSY_STUB, 3), "the CPU that INITed itself does not start again on a SIPI");
+	check(counting(BUSY_STUB), "the CPU that INITed itself does not count again after its SIPI");
+
+	/*
+	 * Last, an SMI at the busy CPU.  Its SMBASE was never relocated
+	 * (Bochs's BIOS relocates only the boot CPU), so it enters SMM at
+	 * veneer's RSM, not at code of the guest's.  Bochs does not bring a
+	 * CPU back from SMM into VMX non-root operation intact (the guest
+	 * state after RSM has paging on with CR3 0): the guest's CPU may
+	 * then triple-fault, which veneer reports; either way veneer stays.
+	 */
+	guest_printf("ATTACK: an SMI at the busy CPU");
+	send_ipi(busy, ICR_DELIVERY_SMI | ICR_LEVEL_ASSERT);
+	pause_a_while(200000);
+	guest_printf("ATTACK: after the SMI the busy CPU %s", counting(BUSY_STUB) ? "still counts" : "stopped");
+}
+
+/*
  * One read per 2 MiB from 4 GiB up to 1 TiB (or MAXPHYADDR, if lower):
  * device memory above RAM, which veneer maps on demand.  It used to take a
  * page table per 2 MiB from veneer's pool and panic after 12-16 GiB; now

@@ -203,13 +203,26 @@ static bool emulate_icr(uint32_t low, uint32_t destination)
 			hit = cpu->apic_id == destination;
 			break;
 		case SHORTHAND_ALL:
+			/*
+			 * INIT and SIPI with "all including self" are invalid ICR
+			 * combinations, their effect undefined (SDM Vol. 3A, "Valid
+			 * Combinations for the Local xAPIC Interrupt Command
+			 * Register"): veneer delivers them to the others only.
+			 */
 		case SHORTHAND_ALL_BUT_SELF:
 			hit = cpu != self;
 			break;
 		default:
+			/* "Self" is valid with fixed delivery only (the same table): INIT or SIPI this way goes nowhere. */
 			hit = false;
+			if (cpu == self)
+				pr_warn("guest: CPU %u sent %s with the 'self' shorthand, which the APIC does not deliver; "
+					"ignored", self->cpu_id, mode == ICR_DELIVERY_INIT ? "INIT" : "a SIPI");
 			break;
 		}
+		if (hit && cpu == self && mode == ICR_DELIVERY_INIT && self->cpu_id != 0)
+			pr_info("guest: CPU %u sent INIT to itself: it waits for a SIPI, as the processor would",
+				self->cpu_id);
 		if (hit)
 			deliver(target, cpu, mode, low & 0xFF);
 	}
@@ -299,5 +312,17 @@ bool guest_apic_page_write(struct vcpu *vcpu, uint64_t gpa)
 			pr_warn("guest: ignored a %u-byte write to local APIC offset %#x", store.size, offset);
 	}
 	vmcs_writen(GUEST_RIP, vmcs_readn(GUEST_RIP) + store.length);
-	return true;
+	return guest_take_pending_init(vcpu);    /* an INIT it sent itself stops it after this write */
+}
+
+bool guest_take_pending_init(struct vcpu *vcpu)
+{
+	if (!vcpu->pending_init)
+		return true;
+	if (vcpu->cpu_id == 0)
+		return guest_init_to_boot_cpu(vcpu);
+	pr_info("vcpu: CPU %u took INIT while running the guest: it waits for a SIPI", vcpu->cpu_id);
+	vcpu->state = VCPU_STOPPED;
+	vcpu->end = GUEST_END_INIT;
+	return false;
 }

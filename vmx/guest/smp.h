@@ -39,6 +39,13 @@ bool guest_apic_page_write(struct vcpu *vcpu, uint64_t gpa);
 /* A guest write to the x2APIC ICR (MSR 0x830): emulated INIT/SIPI, anything else sent. */
 void guest_x2apic_icr_write(uint64_t value);
 
+/*
+ * At an exit: an INIT pending for this vCPU (from another CPU, or one it
+ * sent itself) ends its run, and it waits in veneer for a SIPI; on the
+ * boot CPU it resets the machine.  Whether the vCPU keeps running.
+ */
+bool guest_take_pending_init(struct vcpu *vcpu);
+
 /* The guest moved its APIC from old_page to new_page: the write protection follows (EPT is shared: the last move wins). */
 void guest_apic_page_follow(struct guest *guest, uint64_t old_page, uint64_t new_page);
 

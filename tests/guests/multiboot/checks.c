@@ -378,16 +378,18 @@ static void check_hypervisor_memory(void)
 
 /*
  * The map as the bare machine has it, for the differential scenarios:
- * under veneer, veneer's block given back as RAM; then entries sorted and
- * adjacent available ones joined (both ways, so that the two runs print
- * alike), and the RAM unbroken from 1 MiB in it: the mem_upper GRUB gives
- * on the bare machine.  Natively that equals mem_upper.
+ * under veneer, veneer's block and the default SMBASE area it keeps given
+ * back as RAM; then entries sorted and adjacent available ones joined
+ * (both ways, so that the two runs print alike), and the RAM unbroken from
+ * 0 (below 640 KiB) and from 1 MiB in it: the mem_lower the map gives and
+ * the mem_upper GRUB gives on the bare machine.  Natively that equals
+ * mem_upper.
  */
 static void print_machine_map(void)
 {
 	struct map_entry map[MAP_MAX];
 	size_t count = 0;
-	uint64_t start = 0, end = 0, upper_end = MIB;
+	uint64_t start = 0, end = 0, lower_end = 0, upper_end = MIB;
 	bool veneer = running_under_veneer() && veneer_block_in_map(boot.map_count, boot_map_entry, &start, &end);
 
 	for (size_t i = 0; i < boot.map_count; i++) {
@@ -396,6 +398,9 @@ static void print_machine_map(void)
 
 		if (veneer && e.base == start && e.base + e.length == end)
 			e.type = MB_MEMORY_AVAILABLE;
+		if (veneer && e.type == MB_MEMORY_RESERVED && e.base == DEFAULT_SMBASE_AREA_START &&
+		    e.base + e.length == DEFAULT_SMBASE_AREA_END)
+			e.type = MB_MEMORY_AVAILABLE;   /* veneer's default SMBASE area */
 		for (; at > 0 && map[at - 1].base > e.base; at--)
 			map[at] = map[at - 1];
 		map[at] = e;
@@ -408,9 +413,12 @@ static void print_machine_map(void)
 			e.length += map[++i].length;
 		guest_printf("INFO: machine map [0x%llx, 0x%llx) type %u", (unsigned long long)e.base,
 			     (unsigned long long)(e.base + e.length), e.type);
+		if (e.type == MB_MEMORY_AVAILABLE && e.base == 0)
+			lower_end = e.base + e.length < LOW_MEMORY_END ? e.base + e.length : LOW_MEMORY_END;
 		if (e.type == MB_MEMORY_AVAILABLE && e.base <= MIB && e.base + e.length > MIB)
 			upper_end = e.base + e.length;
 	}
+	guest_printf("INFO: machine mem_lower %llu KiB", (unsigned long long)(lower_end >> 10));
 	guest_printf("INFO: machine mem_upper %llu KiB", (unsigned long long)((upper_end - MIB) >> 10));
 }
 

@@ -29,4 +29,12 @@ bool veneer_block_in_map(size_t count, map_entry_fn entry, uint64_t *start, uint
 /* How many reserved ranges lie between two available ones above 1 MiB (veneer: one). */
 size_t reserved_blocks_inside_ram(size_t count, map_entry_fn entry);
 
+/*
+ * The default SMBASE area, where a CPU whose firmware never relocated its
+ * SMRAM enters SMM: veneer keeps it (an RSM at 0x38000), so under veneer
+ * it is a reserved range in the map (README, "What a guest can tell").
+ */
+#define DEFAULT_SMBASE_AREA_START       0x30000ull
+#define DEFAULT_SMBASE_AREA_END         0x40000ull
+
 #endif
