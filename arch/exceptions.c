@@ -177,6 +177,8 @@ void interrupt_absorb(void)
 /* Set while the machine is being stopped: an NMI then means "halt now". */
 volatile int exceptions_stopping_all;
 
+bool (*exception_nmi_for_guest)(void);
+
 void exception_handler(struct exception_frame *frame)
 {
 	struct percpu *cpu = this_cpu();
@@ -191,6 +193,8 @@ void exception_handler(struct exception_frame *frame)
 	if (frame->vector == VECTOR_GP && apply_fixup(frame))
 		return;
 	if (frame->vector == VECTOR_NMI) {
+		if (exception_nmi_for_guest && exception_nmi_for_guest())
+			return;
 		/*
 		 * An NMI may arrive while this CPU holds the log lock: it only
 		 * leaves a lock-free note, which the next log line reports.

@@ -2,6 +2,7 @@
 #ifndef VENEER_ARCH_EXCEPTIONS_H
 #define VENEER_ARCH_EXCEPTIONS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "arch/registers.h"
@@ -39,6 +40,12 @@ const char *exception_mnemonic(unsigned vector);  /* "#PF" */
 const char *exception_name(unsigned vector);      /* "page fault" */
 
 void exception_handler(struct exception_frame *frame);
+/*
+ * Set by the VMX code: true when an NMI that reached veneer's IDT belongs
+ * to the guest this CPU runs and was kept for it; otherwise the NMI is
+ * noted and ignored.
+ */
+extern bool (*exception_nmi_for_guest)(void);
 /* An interrupt at vectors 32-255: acknowledged, and noted unless it is veneer's wake-up IPI. */
 void interrupt_absorb(void);
 

@@ -7,6 +7,7 @@
 #include "arch/apic.h"
 #include "arch/cpu.h"
 #include "arch/descriptors.h"
+#include "arch/exceptions.h"
 #include "arch/paging.h"
 #include "arch/tsc.h"
 #include "kernel/acpi.h"
@@ -185,6 +186,7 @@ void kernel_main(uint32_t magic, uint32_t info_address)
 		vmx_simulate_firmware_lock();
 	vmx_init();
 	shutdown_cpu_teardown = vmx_disable_this_cpu;
+	exception_nmi_for_guest = vcpu_nmi_for_guest;
 	if (!smp_call_on_all(vmx_enable_this_cpu)) {
 		pr_error("vmx: not every CPU ran VMXON in time");
 		shutdown(EXIT_VMX_FAILED);

@@ -223,6 +223,7 @@ enum guest_end vcpu_run(struct vcpu *vcpu)
 	vcpu->end = GUEST_END_NONE;
 	vcpu->launched = false;
 	vcpu->pending_init = false;
+	vcpu->nmi_pending = false;     /* an INIT drops a held NMI, as it resets a CPU */
 	if (!vcpu->vmcs)
 		vcpu->vmcs = vmcs_alloc();
 	if (!vmcs_bind(vcpu->vmcs))

@@ -71,6 +71,9 @@ struct vcpu {
 	volatile bool pending_init;
 	volatile bool in_guest;         /* between VM entry and the end of vcpu_run: no wake-up IPI then */
 
+	/* An NMI of the guest's that arrived in VMX root, to inject (vmx/vcpu_nmi.c). */
+	volatile bool nmi_pending;
+
 	/* What the guest's IA32_APIC_BASE reads: the guest's own value (vmx/guest/local_apic.c). */
 	uint64_t apic_base;
 	/* MSRs the CPU lacks, answered per vCPU (vmx/msr_policy.h); set up at the first start. */
@@ -94,6 +97,7 @@ enum guest_end vcpu_run(struct vcpu *vcpu);
 /* Guest interruptibility state bits (SDM Vol. 3C, "Guest Non-Register State"). */
 #define BLOCKING_BY_STI         (1u << 0)
 #define BLOCKING_BY_MOV_SS      (1u << 1)
+#define BLOCKING_BY_NMI         (1u << 3)
 
 /*
  * Advances the guest's RIP past the instruction that caused the exit (on
@@ -121,6 +125,13 @@ static inline void vcpu_inject_ud(struct vcpu *vcpu)
 {
 	vcpu_inject_exception(vcpu, 6, 0);
 }
+
+/*
+ * NMIs of the guest that reach veneer in VMX root (vmx/vcpu_nmi.c): the
+ * NMI handler's test, and the injection of a held one before an entry.
+ */
+bool vcpu_nmi_for_guest(void);
+void vcpu_inject_pending_nmi(struct vcpu *vcpu);
 
 /* Stops the guest: reports why with the guest's registers and the exit's details. */
 void vcpu_stop(struct vcpu *vcpu, enum guest_end end, const char *why);

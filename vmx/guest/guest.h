@@ -20,6 +20,7 @@ enum guest_entry_mode {
 /* Guest activity states (SDM Vol. 3C, "Guest Non-Register State"). */
 #define GUEST_ACTIVITY_ACTIVE           0
 #define GUEST_ACTIVITY_HLT              1
+#define GUEST_ACTIVITY_SHUTDOWN         2
 #define GUEST_ACTIVITY_WAIT_FOR_SIPI    3
 
 /* The first instruction's state.  Segments are flat (base 0, limit 4 GiB) except in real mode. */

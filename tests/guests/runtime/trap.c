@@ -22,6 +22,7 @@ extern const struct probe_entry __probe_table_start[], __probe_table_end[];
 volatile int probe_vector = PROBE_NONE;
 volatile unsigned long probe_error;
 volatile unsigned long probe_flags;
+volatile unsigned trap_nmis_expected, trap_nmis_taken;
 
 /* SDM Vol. 3A, Table 6-1 "Protected-Mode Exceptions and Interrupts". */
 static const char *const mnemonics[32] = {
@@ -53,6 +54,11 @@ void trap_dispatch(struct trap_frame *frame)
 	static int nesting;
 	const struct probe_entry *probe = find_probe(frame->ip);
 
+	if (frame->vector == VECTOR_NMI && trap_nmis_expected) {
+		trap_nmis_expected--;
+		trap_nmis_taken++;
+		return;
+	}
 	if (probe) {
 		probe_vector = (int)frame->vector;
 		probe_error = frame->error;

@@ -8,6 +8,7 @@
 #define VENEER_TESTS_GUESTS_TRAP_H
 
 #define VECTOR_DE       0
+#define VECTOR_NMI      2
 #define VECTOR_BP       3
 #define VECTOR_UD       6
 #define VECTOR_DF       8
@@ -32,6 +33,12 @@ struct trap_frame {
 #endif
 
 void trap_dispatch(struct trap_frame *frame);
+
+/*
+ * NMIs a test expects (set before it sends one): each is counted in
+ * trap_nmis_taken instead of ending the run as an unexpected NMI.
+ */
+extern volatile unsigned trap_nmis_expected, trap_nmis_taken;
 
 /* "#GP" for 13, "no exception" for PROBE_NONE. */
 const char *vector_name(int vector);
