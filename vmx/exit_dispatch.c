@@ -112,11 +112,8 @@ bool vmx_handle_exit(struct vcpu *vcpu)
 	uint64_t before = this_cpu()->vmcs_accesses;
 	bool resume = dispatch(vcpu, &reason);
 	exit_stats_count_vmcs_accesses(vcpu, reason, this_cpu()->vmcs_accesses - before);
-#else
-	bool resume = dispatch(vcpu, &reason);
-#endif
-	/* An NMI of the guest's came while this CPU was in VMX root: deliver it now if the guest can take it. */
-	if (__builtin_expect(vcpu->nmi_pending, 0) && resume)
-		vcpu_inject_pending_nmi(vcpu);
 	return resume;
+#else
+	return dispatch(vcpu, &reason);
+#endif
 }

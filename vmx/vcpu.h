@@ -48,6 +48,8 @@ struct vcpu {
 	struct general_registers regs;
 	uint64_t host_rsp;              /* the hypervisor stack exits are handled on */
 	bool launched;                  /* VMRESUME rather than VMLAUNCH */
+	/* An NMI of the guest's that arrived in VMX root, to inject before VMRESUME (vmx/vcpu_nmi.c). */
+	volatile bool nmi_pending;
 
 	void *vmcs;
 	struct guest *guest;
@@ -71,9 +73,6 @@ struct vcpu {
 	volatile bool pending_init;
 	volatile bool in_guest;         /* between VM entry and the end of vcpu_run: no wake-up IPI then */
 
-	/* An NMI of the guest's that arrived in VMX root, to inject (vmx/vcpu_nmi.c). */
-	volatile bool nmi_pending;
-
 	/* What the guest's IA32_APIC_BASE reads: the guest's own value (vmx/guest/local_apic.c). */
 	uint64_t apic_base;
 	/* MSRs the CPU lacks, answered per vCPU (vmx/msr_policy.h); set up at the first start. */
@@ -87,6 +86,7 @@ uint64_t vcpu_exits_total(const struct vcpu *vcpu);
 _Static_assert(offsetof(struct vcpu, regs) == 0, "the exit stub pushes into vcpu->regs at offset 0");
 _Static_assert(offsetof(struct vcpu, host_rsp) == VCPU_HOST_RSP, "vmx_entry.h: VCPU_HOST_RSP");
 _Static_assert(offsetof(struct vcpu, launched) == VCPU_LAUNCHED, "vmx_entry.h: VCPU_LAUNCHED");
+_Static_assert(offsetof(struct vcpu, nmi_pending) == VCPU_NMI_PENDING, "vmx_entry.h: VCPU_NMI_PENDING");
 
 /* Writes the guest-state area for e (the VMCS must be current). */
 void vcpu_load_guest_state(struct vcpu *vcpu, const struct guest_entry *e);

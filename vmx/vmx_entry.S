@@ -13,7 +13,8 @@
  * pointing at the vcpu itself.  The stub then moves to the hypervisor
  * stack, calls vmx_handle_exit(vcpu) and, if it returns true, pops the
  * guest's registers straight from vcpu->regs and resumes.  That is the
- * whole hot path: 16 pushes, one call, 16 pops, VMRESUME.
+ * whole hot path: 16 pushes, one call, one test for a held NMI, 16 pops,
+ * VMRESUME.
  */
 #include "arch/registers_asm.h"
 #include "vmx/vmx_entry.h"
@@ -50,6 +51,10 @@ vmx_exit_stub:
 	call	vmx_handle_exit
 	testb	%al, %al
 	jz	guest_stopped
+	/* An NMI of the guest's that came while in VMX root: injected now if it can be (vmx/vcpu_nmi.c). */
+	cmpb	$0, VCPU_NMI_PENDING(%rbx)
+	jne	inject_nmi
+resume:
 	movq	%rbx, %rsp
 	RESTORE_GENERAL_REGISTERS
 	vmresume
@@ -63,6 +68,10 @@ entry_failed:
 	movq	(%rsp), %rsp
 	jmp	leave_launch
 
+inject_nmi:
+	movq	%rbx, %rdi
+	call	vcpu_inject_pending_nmi
+	jmp	resume
 guest_stopped:
 	movl	$VMX_RUN_STOPPED, %eax
 leave_launch:

@@ -8,6 +8,7 @@
 
 #define VCPU_HOST_RSP           128     /* offsetof(struct vcpu, host_rsp) */
 #define VCPU_LAUNCHED           136     /* offsetof(struct vcpu, launched) */
+#define VCPU_NMI_PENDING        137     /* offsetof(struct vcpu, nmi_pending) */
 
 #ifndef __ASSEMBLY__
 #include <stdbool.h>
