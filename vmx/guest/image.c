@@ -39,6 +39,18 @@ bool guest_image_parse_linux(const void *data, size_t size, struct linux_setup_h
 	h->header_end = HDR_JUMP + 2 + p[HDR_JUMP + 1];
 	if (size < h->header_end)
 		FAIL("truncated: the setup header runs to %#x, the module holds %zu bytes", h->header_end, size);
+	/*
+	 * The setup sectors come first: every header field read below lies
+	 * in them (below 0x400), whatever the jump at 0x200 claims.
+	 */
+	_Static_assert(HDR_INIT_SIZE + 4 <= 2 * 512, "a header field beyond the fewest setup sectors (one, and the boot sector)");
+	unsigned setup_sects = p[HDR_SETUP_SECTS] ? p[HDR_SETUP_SECTS] : 4;
+	if (setup_sects > MAX_SETUP_SECTS)
+		FAIL("%u setup sectors: more than the %u a boot loader has room for", setup_sects, MAX_SETUP_SECTS);
+	h->kernel_offset = (size_t)(setup_sects + 1) * 512;
+	if (size <= h->kernel_offset)
+		FAIL("truncated: the module holds %zu bytes, and its %u setup sectors end at %zu", size, setup_sects,
+		     h->kernel_offset);
 	if (read16(p + HDR_BOOT_FLAG) != BOOT_FLAG_SIGNATURE)
 		FAIL("not a bzImage: boot_flag is %#x, not 0xaa55", read16(p + HDR_BOOT_FLAG));
 	h->version = read16(p + HDR_VERSION);
@@ -49,13 +61,6 @@ bool guest_image_parse_linux(const void *data, size_t size, struct linux_setup_h
 		FAIL("the kernel cannot be loaded at 1 MiB or above (LOADED_HIGH clear): a zImage, not a bzImage");
 	if (h->header_end > ZERO_PAGE_EDD_MBR_SIG_BUFFER)
 		FAIL("the setup header (to %#x) is larger than the zero page has room for", h->header_end);
-	unsigned setup_sects = p[HDR_SETUP_SECTS] ? p[HDR_SETUP_SECTS] : 4;
-	if (setup_sects > MAX_SETUP_SECTS)
-		FAIL("%u setup sectors: more than the %u a boot loader has room for", setup_sects, MAX_SETUP_SECTS);
-	h->kernel_offset = (size_t)(setup_sects + 1) * 512;
-	if (size <= h->kernel_offset)
-		FAIL("truncated: the module holds %zu bytes, and its %u setup sectors end at %zu", size, setup_sects,
-		     h->kernel_offset);
 	h->kernel_size = size - h->kernel_offset;
 	h->announced_size = (uint64_t)read32(p + HDR_SYSSIZE) * 16;
 
