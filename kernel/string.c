@@ -1,16 +1,27 @@
 /*
  * Freestanding string functions.  gcc may emit calls to memcpy, memmove,
  * memset and memcmp on its own, so these must exist even if nothing in the
- * kernel calls them by name.  rep movsb/stosb are fast on every CPU that
- * has ERMSB and short enough to read.
+ * kernel calls them by name.  REP string instructions: fast on every CPU
+ * that has ERMSB and short enough to read.
  */
+#include <stdint.h>
+
 #include "kernel/string.h"
 
+/*
+ * Eight bytes per iteration, then the tail: a REP iteration costs about
+ * the same whatever its width on an emulator (Bochs counts each one as an
+ * instruction), so the modules and pages veneer copies and zeroes at start
+ * cost an eighth of what byte strings would.  On hardware with fast
+ * strings (ERMS) both forms run at the same speed.
+ */
 void *memcpy(void *dst, const void *src, size_t n)
 {
 	void *ret = dst;
+	size_t words = n / 8, tail = n % 8;
 
-	asm volatile("rep movsb" : "+D"(dst), "+S"(src), "+c"(n) : : "memory");
+	asm volatile("rep movsq" : "+D"(dst), "+S"(src), "+c"(words) : : "memory");
+	asm volatile("rep movsb" : "+D"(dst), "+S"(src), "+c"(tail) : : "memory");
 	return ret;
 }
 
@@ -31,8 +42,11 @@ void *memmove(void *dst, const void *src, size_t n)
 void *memset(void *dst, int c, size_t n)
 {
 	void *ret = dst;
+	size_t words = n / 8, tail = n % 8;
+	uint64_t pattern = (uint8_t)c * 0x0101010101010101ULL;
 
-	asm volatile("rep stosb" : "+D"(dst), "+c"(n) : "a"(c) : "memory");
+	asm volatile("rep stosq" : "+D"(dst), "+c"(words) : "a"(pattern) : "memory");
+	asm volatile("rep stosb" : "+D"(dst), "+c"(tail) : "a"(pattern) : "memory");
 	return ret;
 }
 
