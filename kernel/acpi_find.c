@@ -123,16 +123,16 @@ static const char *describe(char *buf, size_t size, const struct acpi_gas *g)
 
 static void log_tables(bool from_boot_loader)
 {
-	pr_info("ACPI: RSDP revision %u, OEM '%s', %s %#llx", acpi.revision, acpi.oem_id,
+	pr_debug("ACPI: RSDP revision %u, OEM '%s', %s %#llx", acpi.revision, acpi.oem_id,
 		from_boot_loader ? "copied by the boot loader to" : "at", (unsigned long long)acpi.rsdp_address);
 	for (size_t i = 0; i < acpi.table_count; i++) {
 		const struct acpi_table_ref *t = &acpi.tables[i];
 
-		pr_info("ACPI:   %s at %#010llx, %u bytes%s", t->signature, (unsigned long long)t->address, t->length,
+		pr_debug("ACPI:   %s at %#010llx, %u bytes%s", t->signature, (unsigned long long)t->address, t->length,
 			t->valid ? "" : " (broken, skipped)");
 	}
 	if (acpi.tables_truncated)
-		pr_info("ACPI:   more tables, not listed");
+		pr_debug("ACPI:   more tables, not listed");
 }
 
 static const char *polarity(uint16_t flags)
@@ -177,7 +177,7 @@ static void log_madt(void)
 			 c->x2apic_entry ? " (x2APIC entry)" : "");
 	}
 	for (size_t i = 0; i < m->ioapic_count; i++)
-		pr_info("ACPI:   I/O APIC %u at %#x, first GSI %u", m->ioapics[i].id, m->ioapics[i].address,
+		pr_debug("ACPI:   I/O APIC %u at %#x, first GSI %u", m->ioapics[i].id, m->ioapics[i].address,
 			m->ioapics[i].gsi_base);
 	for (size_t i = 0; i < m->override_count; i++) {
 		const struct acpi_override *o = &m->overrides[i];
@@ -207,14 +207,14 @@ static void log_fadt(void)
 	const struct acpi_fadt_info *f = &acpi.fadt;
 	char a[40], b[40];
 
-	pr_info("ACPI: FADT revision %u: SCI IRQ %u, PM1a control %s, PM1b control %s", f->revision, f->sci_irq,
+	pr_debug("ACPI: FADT revision %u: SCI IRQ %u, PM1a control %s, PM1b control %s", f->revision, f->sci_irq,
 		describe(a, sizeof(a), &f->pm1a_cnt), describe(b, sizeof(b), &f->pm1b_cnt));
-	pr_info("ACPI:   PM1a events %s, PM1b events %s (%u bytes each)", describe(a, sizeof(a), &f->pm1a_evt),
+	pr_debug("ACPI:   PM1a events %s, PM1b events %s (%u bytes each)", describe(a, sizeof(a), &f->pm1a_evt),
 		describe(b, sizeof(b), &f->pm1b_evt), f->pm1_evt_len);
 	if (f->have_reset_reg)
-		pr_info("ACPI:   reset: write %#x to %s", f->reset_value, describe(a, sizeof(a), &f->reset_reg));
+		pr_debug("ACPI:   reset: write %#x to %s", f->reset_value, describe(a, sizeof(a), &f->reset_reg));
 	if (f->flags & ACPI_FADT_HW_REDUCED_ACPI)
-		pr_info("ACPI:   hardware-reduced: sleep control %s, sleep status %s",
+		pr_debug("ACPI:   hardware-reduced: sleep control %s, sleep status %s",
 			describe(a, sizeof(a), &f->sleep_control), describe(b, sizeof(b), &f->sleep_status));
 }
 

@@ -12,6 +12,9 @@
 struct console {
 	const char *name;
 	void (*write)(const char *text, size_t len);
+	/* For a console that buffers (NULL otherwise): waits until every line written is out; sends what the device takes now. */
+	void (*flush)(void);
+	void (*pump)(void);
 	struct console *next;
 	/* While paused (its device lent to the guest), lines wait in the log history. */
 	bool paused;

@@ -7,6 +7,9 @@
  * One lock serialises whole lines across CPUs.  A CPU that faults while
  * holding it must still be able to report the fault, so in emergency mode
  * printk waits only a bounded time for the lock and then goes ahead.
+ *
+ * Lines above the configured level are dropped before they are formatted:
+ * neither the consoles nor a replay would show them.
  */
 #include <stdarg.h>
 #include <stdbool.h>
@@ -25,6 +28,7 @@ static struct spinlock log_lock = SPINLOCK_INIT;
 static enum log_level shown_level = LOG_INFO;
 static struct console *consoles;
 static volatile bool emergency;
+static bool write_through;      /* every line out before printk returns */
 
 /* History: each line is stored as one level byte followed by its text and '\n'. */
 static char history[LOG_HISTORY];
@@ -35,6 +39,12 @@ static unsigned long lines_logged;
 void log_set_level(enum log_level level)
 {
 	shown_level = level;
+}
+
+void log_write_through(void)
+{
+	log_flush();
+	write_through = true;
 }
 
 void log_enter_emergency(void)
@@ -82,6 +92,32 @@ static void write_consoles(const char *line, size_t len)
 			con->write(line, len);
 }
 
+static void flush_consoles(void)
+{
+	for (struct console *con = consoles; con; con = con->next)
+		if (!con->paused && con->flush)
+			con->flush();
+}
+
+void log_pump(void)
+{
+	if (write_through || emergency || !spin_trylock(&log_lock))
+		return;
+	for (struct console *con = consoles; con; con = con->next)
+		if (!con->paused && con->pump)
+			con->pump();
+	spin_unlock(&log_lock);
+}
+
+void log_flush(void)
+{
+	bool locked = lock_log();
+
+	flush_consoles();
+	if (locked)
+		spin_unlock(&log_lock);
+}
+
 /* Writes the history from line number first on to con.  Called with the log lock held. */
 static void replay(struct console *con, unsigned long first)
 {
@@ -114,6 +150,9 @@ void console_pause(struct console *con)
 {
 	bool locked = lock_log();
 
+	/* What was written before the device is lent goes out first. */
+	if (con->flush)
+		con->flush();
 	con->paused = true;
 	con->paused_at = lines_logged;
 	if (locked)
@@ -217,6 +256,9 @@ static void vprintk(enum log_level level, const char *fmt, va_list ap)
 	char line[LOG_LINE_MAX];
 	size_t len;
 
+	/* A line no console will show is not even formatted (replays show only these levels too). */
+	if (level > shown_level)
+		return;
 	len = (size_t)format(line, sizeof(line), "[cpu%u] %s", this_cpu_id(), level_prefix(level));
 	format_v(line + len, sizeof(line) - len - 1, fmt, ap);
 	len = strlen(line);
@@ -227,8 +269,15 @@ static void vprintk(enum log_level level, const char *fmt, va_list ap)
 
 	bool locked = lock_log();
 	remember(level, line, len);
-	if (level <= shown_level)
-		write_consoles(line, len);
+	write_consoles(line, len);
+	/*
+	 * Buffering consoles send lines while the CPU works on; a warning or an
+	 * error is out before printk returns (shutdown flushes the exit line),
+	 * as is everything in an emergency (a fault may end the run next) and
+	 * once the guest runs (veneer may not run again to send the rest).
+	 */
+	if ((level != LOG_ALWAYS && level <= LOG_WARN) || emergency || write_through)
+		flush_consoles();
 	if (locked)
 		spin_unlock(&log_lock);
 }

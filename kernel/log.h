@@ -1,7 +1,7 @@
 /*
  * The kernel log.  Every line carries the CPU that printed it; lines above
- * the configured level (loglevel= on the command line) are kept in the
- * ring buffer but not shown on the consoles.
+ * the configured level (loglevel= on the command line) are dropped
+ * before they are formatted.
  */
 #ifndef VENEER_KERNEL_LOG_H
 #define VENEER_KERNEL_LOG_H
@@ -16,6 +16,25 @@ enum log_level {
 
 void log_set_level(enum log_level level);
 void printk(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/*
+ * Gives buffering consoles their next burst, without waiting: for loops
+ * that run long at start (delays, waits for other CPUs, large copies), so
+ * that the UART sends while the CPU works.  Does nothing when another CPU
+ * is logging.
+ */
+void log_pump(void);
+
+/* Waits until every console has put out every line (a buffering console writes them as its device allows). */
+void log_flush(void);
+
+/*
+ * From now on every line is out before printk returns: called before the
+ * guest runs, after which veneer runs only at the guest's exits and an
+ * unsent line could wait for ever.  Until then, consoles that buffer
+ * (the UART) send lines while the CPU works on.
+ */
+void log_write_through(void);
 
 /* For fault handlers: never waits for the log lock (see log.c). */
 void log_enter_emergency(void);

@@ -95,6 +95,7 @@ static enum exit_code run_guest(const struct mb2_module *module)
 		return EXIT_GUEST_FAILED;
 	boot_vcpu.guest = &guest;
 	boot_vcpu.entry = guest.entry;
+	log_write_through();
 	guest_smp_start(&guest, config.sipi);
 	if (!guest.protect_serial && serial_console_port()) {
 		pr_info("console: lending the serial port to the guest; veneer's log goes on on the screen and comes "
@@ -164,7 +165,7 @@ void kernel_main(uint32_t magic, uint32_t info_address)
 		boot_info.booted_from_efi ? "UEFI" : "BIOS");
 	pr_info("boot: command line '%s'", boot_info.cmdline);
 	for (size_t i = 0; i < boot_info.module_count; i++)
-		pr_info("boot: module %zu [%#llx-%#llx) '%s'", i, (unsigned long long)boot_info.modules[i].start,
+		pr_debug("boot: module %zu [%#llx-%#llx) '%s'", i, (unsigned long long)boot_info.modules[i].start,
 			(unsigned long long)boot_info.modules[i].end, boot_info.modules[i].cmdline);
 
 	memory_init(&boot_info, &config);

@@ -162,7 +162,7 @@ int ept_build_for_guest(struct ept *ept)
 
 	char summary[200];
 	ept_describe(ept, summary, sizeof(summary));
-	pr_info("ept: identity map of %llu GiB for the guest, %zu hidden ranges (%llu KiB): %s",
+	pr_debug("ept: identity map of %llu GiB for the guest, %zu hidden ranges (%llu KiB): %s",
 		(unsigned long long)(limit / GiB), hidden->count,
 		(unsigned long long)(range_set_total(hidden) >> 10), summary);
 	return EPT_OK;

@@ -115,7 +115,7 @@ void msr_stand_in_probe(void)
 		uint64_t value;
 		stand_in_needed[slot] = !rdmsr_safe(stand_in_msr[slot], &value);
 		if (stand_in_needed[slot])
-			pr_info("msr: the CPU lacks MSR %#x: veneer answers for it (reads %#llx after reset)",
+			pr_debug("msr: the CPU lacks MSR %#x: veneer answers for it (reads %#llx after reset)",
 				stand_in_msr[slot], (unsigned long long)msr_stand_in_reset_value(slot));
 	}
 }

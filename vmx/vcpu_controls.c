@@ -85,7 +85,7 @@ bool vcpu_controls_init(void)
 	unsigned rate = vmx_preemption_timer_rate(caps);
 	controls.preemption_timer_value = (uint32_t)(PREEMPTION_TIMER_TSC_TICKS >> rate);
 
-	pr_info("vmx: controls pin %#x, primary %#x, secondary %#x, exit %#x, entry %#x",
+	pr_debug("vmx: controls pin %#x, primary %#x, secondary %#x, exit %#x, entry %#x",
 		controls.pin, controls.proc, controls.proc2, controls.exit, controls.entry);
 	return true;
 }

@@ -175,7 +175,7 @@ void vmx_init(void)
 			end++;
 		if (*end)
 			*end++ = '\0';
-		pr_info("vmx: %s", line);
+		pr_debug("vmx: %s", line);
 	}
 }
 

@@ -188,6 +188,6 @@ bool linux_load(struct guest *guest, struct guest_boot *boot, char *error, size_
 		"%zu memory map entries", version >> 8, version & 0xFF, (unsigned long long)load,
 		(unsigned long long)(init_size >> 10), (unsigned long long)initrd,
 		(unsigned long long)(initrd_size >> 10), boot->map.count);
-	pr_info("guest: command line '%s'", (const char *)(uintptr_t)COMMAND_LINE);
+	pr_debug("guest: command line '%s'", (const char *)(uintptr_t)COMMAND_LINE);
 	return true;
 }

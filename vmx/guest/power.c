@@ -234,7 +234,7 @@ void guest_power_init(struct guest *guest)
 		s5_known = acpi_find_s5_sleep_type((const uint8_t *)(uintptr_t)(dsdt->address + 36),
 						   dsdt->length - 36, &s5_sleep_type);
 	if (s5_known)
-		pr_info("guest: ACPI soft-off is sleep type %u on this machine", s5_sleep_type);
+		pr_debug("guest: ACPI soft-off is sleep type %u on this machine", s5_sleep_type);
 	else
 		pr_warn("guest: no \\_S5 in the DSDT: any ACPI sleep request will count as switching off");
 }
