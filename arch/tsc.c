@@ -69,7 +69,7 @@ void tsc_calibrate(void)
 
 	if (measured) {
 		khz = measured;
-		pr_info("tsc: %llu.%03llu MHz (calibrated against the PIT)", (unsigned long long)(khz / 1000),
+		pr_debug("tsc: %llu.%03llu MHz (calibrated against the PIT)", (unsigned long long)(khz / 1000),
 			(unsigned long long)(khz % 1000));
 		return;
 	}
@@ -93,5 +93,5 @@ void udelay(uint64_t microseconds)
 	uint64_t deadline = tsc_deadline_after_us(microseconds);
 
 	while (rdtsc() < deadline)
-		cpu_relax();
+		log_pump();     /* the UART sends while we wait */
 }

@@ -250,6 +250,13 @@ uint64_t acpi_find_rsdp(const struct mb2_info *info);
 /* Finds and parses the tables and logs what they say; needs the identity map of paging_init(). */
 void acpi_init(const struct mb2_info *info);
 
+/*
+ * The enabled CPUs in the MADT, read before memory_init() (to size the
+ * hypervisor's pool) from the boot loader's copy of the RSDP and without
+ * a word in the log; 0 when that does not work.
+ */
+unsigned acpi_count_cpus(const struct mb2_info *info);
+
 /* The result of acpi_init(); have_madt is false before it or when ACPI is unusable. */
 const struct acpi_info *acpi_get(void);
 

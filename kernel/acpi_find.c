@@ -218,6 +218,37 @@ static void log_fadt(void)
 			describe(a, sizeof(a), &f->sleep_control), describe(b, sizeof(b), &f->sleep_status));
 }
 
+/* Before memory_init(): the boot page tables map the first 4 GiB. */
+static const void *early_map(void *ctx, uint64_t phys, size_t len)
+{
+	(void)ctx;
+	if (phys == 0 || len > (4ULL << 30) || phys > (4ULL << 30) - len)
+		return NULL;
+	return (const void *)(uintptr_t)phys;
+}
+
+static void ignore_warning(void *ctx, const char *message)
+{
+	(void)ctx;
+	(void)message;
+}
+
+unsigned acpi_count_cpus(const struct mb2_info *info)
+{
+	static struct acpi_info early;  /* large: keep it off the stack */
+	uint64_t rsdp = info->rsdp && acpi_rsdp_valid(info->rsdp, info->rsdp_size) ?
+			(uint64_t)(uintptr_t)info->rsdp : 0;
+	unsigned enabled = 0;
+
+	/* Quietly: acpi_init() reads the tables again later and reports what is wrong with them. */
+	if (!rsdp || acpi_parse(rsdp, early_map, NULL, ignore_warning, NULL, &early) != 0 || !early.have_madt)
+		return 0;
+	for (size_t i = 0; i < early.madt.cpu_count; i++)
+		if (early.madt.cpus[i].enabled)
+			enabled++;
+	return enabled;
+}
+
 void acpi_init(const struct mb2_info *info)
 {
 	uint64_t rsdp = acpi_find_rsdp(info);

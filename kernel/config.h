@@ -61,7 +61,7 @@ struct veneer_config {
 	uint64_t hv_memory;     /* bytes reserved for the hypervisor's own allocations */
 };
 
-#define CONFIG_DEFAULT_HV_MEMORY (32ULL << 20)
+#define CONFIG_DEFAULT_HV_MEMORY 0        /* sized from what this machine needs (kernel/memory_plan.h) */
 #define CONFIG_MIN_HV_MEMORY     (4ULL << 20)
 
 typedef void (*config_warn_fn)(void *ctx, const char *option, const char *problem);

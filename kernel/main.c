@@ -97,9 +97,10 @@ static enum exit_code run_guest(const struct mb2_module *module)
 	boot_vcpu.entry = guest.entry;
 	log_write_through();
 	guest_smp_start(&guest, config.sipi);
+	pr_debug("memory: %llu KiB of the hypervisor pool left after the start (kernel/memory_plan.h sizes it)",
+		 (unsigned long long)(page_alloc_free_bytes() >> 10));
 	if (!guest.protect_serial && serial_console_port()) {
-		pr_info("console: lending the serial port to the guest; veneer's log goes on on the screen and comes "
-			"back here when the guest ends");
+		pr_info("console: lending the serial port to the guest; veneer's log comes back here after it");
 		serial_console_lend();
 	}
 	enum guest_end end = vcpu_run(&boot_vcpu);
@@ -168,7 +169,7 @@ void kernel_main(uint32_t magic, uint32_t info_address)
 		pr_debug("boot: module %zu [%#llx-%#llx) '%s'", i, (unsigned long long)boot_info.modules[i].start,
 			(unsigned long long)boot_info.modules[i].end, boot_info.modules[i].cmdline);
 
-	memory_init(&boot_info, &config);
+	memory_init(&boot_info, &config, acpi_count_cpus(&boot_info));
 	keep_boot_information();
 	uint64_t fb_end = boot_info.framebuffer.address +
 			  (uint64_t)boot_info.framebuffer.pitch * boot_info.framebuffer.height;

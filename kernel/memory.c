@@ -7,6 +7,7 @@
 #include "kernel/log.h"
 #include "kernel/memory.h"
 #include "kernel/page_alloc.h"
+#include "kernel/percpu.h"
 #include "kernel/shutdown.h"
 #include "kernel/string.h"
 
@@ -86,7 +87,29 @@ static void collect_usable(const struct mb2_info *info, struct memory_plan_input
 	}
 }
 
-static void print_owned(void)
+/* hvmem=, or what veneer will allocate on this machine (kernel/memory_plan.h). */
+static uint64_t pool_size(const struct mb2_info *info, const struct veneer_config *cfg, unsigned acpi_cpus,
+			  const struct memory_plan_input *in, unsigned *cpus)
+{
+	*cpus = acpi_cpus && acpi_cpus < MAX_CPUS ? acpi_cpus : MAX_CPUS;
+	if (cfg->max_cpus && cfg->max_cpus < *cpus)
+		*cpus = cfg->max_cpus;
+	if (cfg->hv_memory)
+		return cfg->hv_memory;
+
+	uint64_t limit = map_limit > 4 * GiB ? map_limit : 4 * GiB;
+	uint64_t fb_end = info->framebuffer.address + (uint64_t)info->framebuffer.pitch * info->framebuffer.height;
+	struct pool_need need = {
+		.cpus = *cpus,
+		.map_limit = align_up(fb_end > limit ? fb_end : limit, GiB),
+		.memory_ranges = in->usable.count + 4,  /* veneer's block, a pool away from it, the trampoline, the default SMBASE area */
+		.boot_info_bytes = info->info_size,
+		.image_bytes = in->kernel_image.end - in->kernel_image.start,
+	};
+	return memory_plan_pool_size(&need);
+}
+
+static void print_owned(unsigned cpus, bool sized_by_user)
 {
 	pr_info("memory: veneer owns %llu KiB in %zu ranges, hidden from any guest:",
 		(unsigned long long)(range_set_total(&plan.owned) >> 10), plan.owned.count);
@@ -105,8 +128,14 @@ static void print_owned(void)
 	pr_info("memory:     [%#010llx-%#010llx) kernel image (linked at %#x)",
 		(unsigned long long)(uintptr_t)__kernel_start, (unsigned long long)(uintptr_t)__kernel_end,
 		KERNEL_LINK_ADDRESS);
-	pr_info("memory:     [%#010llx-%#010llx) hypervisor pool (%llu MiB)", (unsigned long long)plan.pool.start,
-		(unsigned long long)plan.pool.end, (unsigned long long)((plan.pool.end - plan.pool.start) / MiB));
+	if (sized_by_user)
+		pr_info("memory:     [%#010llx-%#010llx) hypervisor pool (%llu MiB, hvmem=)",
+			(unsigned long long)plan.pool.start, (unsigned long long)plan.pool.end,
+			(unsigned long long)((plan.pool.end - plan.pool.start) / MiB));
+	else
+		pr_info("memory:     [%#010llx-%#010llx) hypervisor pool (%llu MiB for %u CPUs)",
+			(unsigned long long)plan.pool.start, (unsigned long long)plan.pool.end,
+			(unsigned long long)((plan.pool.end - plan.pool.start) / MiB), cpus);
 	if (!plan.pool_next_to_image)
 		pr_info("memory: the pool could not go right below the kernel image (the boot loader put it low, or "
 			"something lies below it): the guest's memory map has two reserved blocks");
@@ -133,14 +162,15 @@ static void claim_default_smbase_area(struct memory_plan_input *in)
 		add_or_fail(&in->in_use, DEFAULT_SMBASE_AREA, DEFAULT_SMBASE_AREA_END, "the default SMBASE area");
 }
 
-void memory_init(const struct mb2_info *info, const struct veneer_config *cfg)
+void memory_init(const struct mb2_info *info, const struct veneer_config *cfg, unsigned acpi_cpus)
 {
 	static struct memory_plan_input in;     /* large: keep it off the boot stack */
+	unsigned cpus;
 
-	in.pool_size = cfg->hv_memory;
 	in.kernel_image.start = (uint64_t)(uintptr_t)__kernel_start;
 	in.kernel_image.end = (uint64_t)(uintptr_t)__kernel_end;
 	collect_usable(info, &in);
+	in.pool_size = pool_size(info, cfg, acpi_cpus, &in, &cpus);
 
 	add_or_fail(&in.in_use, in.kernel_image.start, in.kernel_image.end, "the kernel image");
 	add_or_fail(&in.in_use, info->info_start, info->info_start + info->info_size, "the boot information");
@@ -157,7 +187,7 @@ void memory_init(const struct mb2_info *info, const struct veneer_config *cfg)
 	case MEMORY_PLAN_NO_POOL:
 		pr_error("memory: not enough free RAM below 4 GiB for the hypervisor: it needs %llu MiB in one block, "
 			 "the largest free block is %llu KiB; give the machine more memory or lower hvmem= (at least 4M)",
-			 (unsigned long long)(cfg->hv_memory / MiB),
+			 (unsigned long long)(in.pool_size / MiB),
 			 (unsigned long long)(plan.largest_free_block >> 10));
 		shutdown(EXIT_OUT_OF_MEMORY);
 	case MEMORY_PLAN_TOO_FRAGMENTED:
@@ -170,9 +200,9 @@ void memory_init(const struct mb2_info *info, const struct veneer_config *cfg)
 		map_limit = 4 * GiB;
 	map_limit = align_up(map_limit, GiB);
 
-	pr_info("memory: %llu MiB of usable RAM in %zu ranges",
+	pr_debug("memory: %llu MiB of usable RAM in %zu ranges",
 		(unsigned long long)(range_set_total(&in.usable) / MiB), in.usable.count);
-	print_owned();
+	print_owned(cpus, cfg->hv_memory != 0);
 	if (own_smbase_area) {
 		uint8_t *area = (uint8_t *)(uintptr_t)DEFAULT_SMBASE_AREA;
 		memset(area, 0, DEFAULT_SMBASE_AREA_END - DEFAULT_SMBASE_AREA);

@@ -7,7 +7,8 @@
 #include "kernel/multiboot2.h"
 
 /* Plans memory from the boot information and starts the page allocator; ends the run with a clear message if that is impossible. */
-void memory_init(const struct mb2_info *info, const struct veneer_config *cfg);
+/* acpi_cpus: the CPUs the MADT lists (0: unknown), for the pool's size when hvmem= does not set it. */
+void memory_init(const struct mb2_info *info, const struct veneer_config *cfg, unsigned acpi_cpus);
 
 const struct memory_plan *memory_layout(void);
 /* After SMP start-up: the trampoline's pages stop being veneer's (a guest may use low memory). */

@@ -140,3 +140,24 @@ enum memory_plan_result memory_plan_make(const struct memory_plan_input *in, str
 		return MEMORY_PLAN_TOO_FRAGMENTED;
 	return MEMORY_PLAN_OK;
 }
+
+/* Tables of a 4-level map of [0, limit) with 2 MiB leaves: the PML4, a PDPT per 512 GiB, a page directory per GiB. */
+static uint64_t map_tables(uint64_t limit)
+{
+	return 1 + (limit + (512ULL << 30) - 1) / (512ULL << 30) + (limit + (1ULL << 30) - 1) / (1ULL << 30);
+}
+
+uint64_t memory_plan_pool_size(const struct pool_need *need)
+{
+	uint64_t pages = (uint64_t)need->cpus * POOL_PAGES_PER_CPU + POOL_FIXED_PAGES;
+
+	/* The guest's EPT: the tables, and a 4 KiB table at each end of a range or MTRR that splits a 2 MiB block. */
+	pages += map_tables(need->map_limit) + 2 * (uint64_t)need->memory_ranges + POOL_MTRR_TABLES + 1;
+	/* The kernel's identity map, its image in 4 KiB pages. */
+	pages += map_tables(need->map_limit) + need->image_bytes / LARGE_PAGE_SIZE + 2;
+	pages += (need->boot_info_bytes + PAGE_SIZE - 1) / PAGE_SIZE;
+
+	uint64_t bytes = pages * PAGE_SIZE;
+	bytes = align_up(bytes + bytes / POOL_MARGIN_DIVISOR, LARGE_PAGE_SIZE);
+	return bytes < POOL_MIN ? POOL_MIN : bytes;
+}

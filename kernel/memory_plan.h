@@ -45,6 +45,34 @@ enum memory_plan_result {
 	MEMORY_PLAN_TOO_FRAGMENTED,     /* the range sets overflowed */
 };
 
+/*
+ * The pool's size when hvmem= does not set it: every page veneer
+ * allocates, counted from the machine, plus a quarter, in whole 2 MiB
+ * blocks (EPT hides the pool with large pages), at least POOL_MIN.
+ * Nothing is allocated per page of guest RAM; what grows with the machine
+ * is per CPU and the page tables, bounded as if neither the kernel's map
+ * nor EPT could use 1 GiB pages.  A pool that still runs dry ends the run
+ * with a message that names hvmem= (kernel/page_alloc_kernel.c).
+ */
+#define POOL_MIN                (4ULL << 20)
+/* Per CPU: per-CPU data with its descriptors and IST stacks (7), stack (4), VMXON region, VMCS, vCPU; 2 spare. */
+#define POOL_PAGES_PER_CPU      16
+/* EPT tables added while the guest runs (a budget of 64), MSR and I/O bitmaps (3), pages made on demand (2); 27 spare. */
+#define POOL_FIXED_PAGES        96
+/* 4 KiB EPT tables where a variable MTRR's range ends inside a 2 MiB block: 32 ranges, two ends each. */
+#define POOL_MTRR_TABLES        64
+#define POOL_MARGIN_DIVISOR     4       /* a quarter more than counted */
+
+struct pool_need {
+	unsigned cpus;                  /* CPUs veneer may start */
+	uint64_t map_limit;             /* end of what the kernel's map and the guest's EPT cover */
+	size_t memory_ranges;           /* usable RAM ranges and veneer's ranges: each end may need a 4 KiB table */
+	uint64_t boot_info_bytes;       /* the boot information veneer keeps a copy of */
+	uint64_t image_bytes;           /* the kernel image, mapped with 4 KiB pages (W^X) */
+};
+
+uint64_t memory_plan_pool_size(const struct pool_need *need);
+
 enum memory_plan_result memory_plan_make(const struct memory_plan_input *in, struct memory_plan *out);
 
 #endif

@@ -1,8 +1,9 @@
 /*
  * Multiprocessor start-up and shutdown.  The boot CPU starts the others
- * one by one with INIT-SIPI-SIPI through the trampoline below 1 MiB
- * (SDM Vol. 3A, 9.4.4.1 "Typical BSP Initialization Sequence": INIT, 10 ms,
- * SIPI, 200 us, SIPI), waits for each to say it is online, and leaves out
+ * with INIT-SIPI-SIPI through the trampoline below 1 MiB (SDM Vol. 3A,
+ * 9.4.4.1 "Typical BSP Initialization Sequence": INIT, 10 ms, SIPI,
+ * 200 us, SIPI): the INITs to all at once, the SIPIs one CPU at a time;
+ * it waits for each to say it is online, and leaves out
  * any that does not answer in time.  Started CPUs wait in an idle loop for
  * work from the boot CPU, or for the order to stop.
  */
@@ -17,6 +18,7 @@
 #include "kernel/acpi.h"
 #include "kernel/log.h"
 #include "kernel/memory.h"
+#include "kernel/memory_plan.h"
 #include "kernel/page_alloc.h"
 #include "kernel/panic.h"
 #include "kernel/percpu.h"
@@ -125,6 +127,10 @@ static void prepare_trampoline(uint64_t base)
 	memcpy(p + AP_PARAM_EFER, &efer, 4);
 }
 
+/* kernel/memory_plan.h counts these pages (with VMXON region, VMCS and vCPU) when it sizes the pool. */
+_Static_assert((sizeof(struct percpu) + sizeof(struct cpu_descriptors) + 4095) / 4096 + AP_STACK_PAGES + 3 <=
+	       POOL_PAGES_PER_CPU, "POOL_PAGES_PER_CPU no longer covers a CPU's pages");
+
 static struct percpu *new_cpu(unsigned cpu_id, uint32_t apic)
 {
 	size_t per_cpu_pages = (sizeof(struct percpu) + sizeof(struct cpu_descriptors) + 4095) / 4096;
@@ -143,12 +149,15 @@ static bool wait_online(struct percpu *cpu, uint64_t microseconds)
 {
 	uint64_t deadline = tsc_deadline_after_us(microseconds);
 
-	while (rdtsc() < deadline)
+	while (rdtsc() < deadline) {
 		if (__atomic_load_n(&cpu->online, __ATOMIC_ACQUIRE))
 			return true;
+		log_pump();
+	}
 	return __atomic_load_n(&cpu->online, __ATOMIC_ACQUIRE);
 }
 
+/* The SIPIs of INIT-SIPI-SIPI, the INIT and its 10 ms wait done (smp_start_cpus). */
 static bool start_cpu(uint64_t trampoline, struct percpu *cpu)
 {
 	uint8_t *p = trampoline_params(trampoline);
@@ -159,9 +168,6 @@ static bool start_cpu(uint64_t trampoline, struct percpu *cpu)
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 
 	uint8_t vector = (uint8_t)(trampoline >> 12);
-	if (!apic_send_init(cpu->apic_id))
-		return false;
-	udelay(10000);
 	for (int sipi = 0; sipi < 2; sipi++) {
 		if (!apic_send_startup(cpu->apic_id, vector))
 			return false;
@@ -222,7 +228,8 @@ void smp_start_cpus(unsigned max_cpus)
 	}
 	prepare_trampoline(mem->trampoline.start);
 
-	unsigned listed = 0;
+	static uint32_t chosen[MAX_CPUS];
+	unsigned listed = 0, count = 0;
 	for (size_t i = 0; i < acpi->madt.cpu_count; i++) {
 		const struct acpi_cpu *c = &acpi->madt.cpus[i];
 		if (!c->enabled)
@@ -230,9 +237,9 @@ void smp_start_cpus(unsigned max_cpus)
 		listed++;
 		if (c->apic_id == self)
 			continue;
-		if (max_cpus && cpu_count >= max_cpus)
+		if (max_cpus && 1 + count >= max_cpus)
 			continue;
-		if (cpu_count >= MAX_CPUS) {
+		if (1 + count >= MAX_CPUS) {
 			pr_warn("smp: veneer supports %d CPUs; leaving out APIC ID %u", MAX_CPUS, c->apic_id);
 			continue;
 		}
@@ -241,11 +248,27 @@ void smp_start_cpus(unsigned max_cpus)
 				c->apic_id);
 			continue;
 		}
-		struct percpu *cpu = new_cpu(cpu_count, c->apic_id);
-		if (start_cpu(mem->trampoline.start, cpu)) {
+		chosen[count++] = c->apic_id;
+	}
+
+	/*
+	 * INIT to every chosen CPU, then one 10 ms wait for all of them, then
+	 * the SIPIs CPU by CPU (the trampoline holds one CPU's stack and
+	 * per-CPU data at a time): each CPU still sees INIT, 10 ms, SIPI,
+	 * 200 us, SIPI (SDM Vol. 3A, 9.4.4.1), and the start costs one wait,
+	 * not one per CPU.
+	 */
+	bool init_sent[MAX_CPUS];
+	for (unsigned i = 0; i < count; i++)
+		init_sent[i] = apic_send_init(chosen[i]);
+	if (count)
+		udelay(10000);
+	for (unsigned i = 0; i < count; i++) {
+		struct percpu *cpu = init_sent[i] ? new_cpu(cpu_count, chosen[i]) : NULL;
+		if (cpu && start_cpu(mem->trampoline.start, cpu)) {
 			cpu_count++;
 		} else {
-			pr_warn("smp: CPU with APIC ID %u did not answer INIT-SIPI-SIPI; leaving it out", c->apic_id);
+			pr_warn("smp: CPU with APIC ID %u did not answer INIT-SIPI-SIPI; leaving it out", chosen[i]);
 			/* Its memory stays allocated: the CPU might still wake up and use it. */
 		}
 	}
@@ -270,7 +293,7 @@ bool smp_call_on_all(void (*fn)(void))
 		if (!cpu || cpu == self || !cpu->online)
 			continue;
 		while (__atomic_load_n(&cpu->work, __ATOMIC_ACQUIRE) && rdtsc() < deadline)
-			cpu_relax();
+			log_pump();
 		if (cpu->work) {
 			pr_error("smp: CPU %u did not finish its work in time", id);
 			all_done = false;

@@ -7,6 +7,7 @@
 #include "arch/mtrr.h"
 #include "kernel/log.h"
 #include "kernel/memory.h"
+#include "kernel/memory_plan.h"
 #include "kernel/page_alloc.h"
 #include "kernel/panic.h"
 #include "vmx/ept.h"
@@ -30,6 +31,9 @@ static void *pool_alloc_page(void *ctx)
  * When the budget is spent, the mapping fails and its caller stops the
  * guest with a message (vmx/handle_fatal.c).
  */
+/* kernel/memory_plan.h counts the budget, the bitmaps and the pages made on demand in the pool's size. */
+_Static_assert(EPT_ON_DEMAND_TABLE_BUDGET + 5 <= POOL_FIXED_PAGES, "POOL_FIXED_PAGES no longer covers the EPT budget");
+
 static uint8_t *budget_pages;
 static unsigned budget_used;
 

@@ -237,8 +237,8 @@ void vmx_enable_this_cpu(void)
 		goto failed;
 	}
 	cpu->in_vmx_root = true;
-	pr_info("vmx: CPU %u in VMX root operation (VMXON region at %#llx)", cpu->cpu_id,
-		(unsigned long long)region);
+	pr_debug("vmx: CPU %u: VMXON region at %#llx", cpu->cpu_id, (unsigned long long)region);
+	pr_info("vmx: CPU %u in VMX root operation", cpu->cpu_id);
 	return;
 
 failed:

@@ -282,3 +282,33 @@ TEST(page_allocator_exhausts_exactly)
 	EXPECT_EQ(a.free.count, 1);
 	EXPECT_EQ(page_allocator_take(&a, 8, 4096), pool.start);
 }
+
+/* The pool when hvmem= does not set it: counted from the machine, a quarter more, whole 2 MiB blocks. */
+TEST(pool_size_small_machine_gets_the_floor)
+{
+	struct pool_need need = { .cpus = 4, .map_limit = 4 * GiB, .memory_ranges = 5,
+				  .boot_info_bytes = 0x2000, .image_bytes = 0x60000 };
+	uint64_t size = memory_plan_pool_size(&need);
+
+	EXPECT_EQ(size, POOL_MIN);
+	/* What was counted fits with its margin: 4 CPUs, fixed pages, two 4 GiB maps, range ends, MTRRs. */
+	uint64_t counted = (4 * POOL_PAGES_PER_CPU + POOL_FIXED_PAGES + 2 * 10 + 2 * 5 + POOL_MTRR_TABLES + 2) * PAGE_SIZE;
+	EXPECT(size >= counted + counted / 4);
+}
+
+TEST(pool_size_grows_with_cpus_and_memory)
+{
+	struct pool_need need = { .cpus = 64, .map_limit = 4 * GiB, .memory_ranges = 5,
+				  .boot_info_bytes = 0x2000, .image_bytes = 0x60000 };
+	uint64_t many_cpus = memory_plan_pool_size(&need);
+
+	EXPECT(many_cpus > POOL_MIN);
+	EXPECT_EQ(many_cpus % LARGE_PAGE_SIZE, 0);
+	EXPECT(many_cpus >= 64 * POOL_PAGES_PER_CPU * PAGE_SIZE * 5 / 4);
+
+	need.cpus = 4;
+	need.map_limit = 1024 * GiB;    /* a page directory per GiB for EPT and for the kernel: 8 MiB */
+	uint64_t big_memory = memory_plan_pool_size(&need);
+	EXPECT(big_memory >= 2 * 1024 * PAGE_SIZE * 5 / 4);
+	EXPECT(big_memory < 16 * MiB);
+}

@@ -10,6 +10,26 @@
 
 #define FAIL(...) do { format(error, error_size, __VA_ARGS__); return false; } while (0)
 
+void guest_boot_move(void *dst, const void *src, size_t size)
+{
+	uint8_t *d = dst;
+	const uint8_t *s = src;
+
+	/* Overlapping with the destination above: one backward move. */
+	if (d > s && d < s + size) {
+		memmove(dst, src, size);
+		return;
+	}
+	while (size > 0) {
+		size_t chunk = size < GUEST_BOOT_MOVE_CHUNK ? size : GUEST_BOOT_MOVE_CHUNK;
+		memmove(d, s, chunk);
+		d += chunk;
+		s += chunk;
+		size -= chunk;
+		log_pump();
+	}
+}
+
 bool guest_boot_claim(struct guest_boot *boot, uint64_t start, uint64_t end)
 {
 	if (end <= start || !range_set_contains(&boot->free, start, end))
@@ -72,7 +92,7 @@ bool guest_boot_place_elf(struct guest_boot *boot, const struct elf_image *elf, 
 	for (size_t i = 0; i < elf->segment_count; i++) {
 		const struct elf_segment *s = &elf->segments[i];
 		uint8_t *dest = (uint8_t *)(uintptr_t)(s->physical_address + offset);
-		memcpy(dest, (const uint8_t *)data + s->file_offset, s->file_size);
+		guest_boot_move(dest, (const uint8_t *)data + s->file_offset, s->file_size);
 		memset(dest + s->file_size, 0, s->memory_size - s->file_size);
 	}
 	return true;
@@ -146,7 +166,7 @@ static bool relocate_modules(struct guest_boot *boot, char *error, size_t error_
 	for (size_t i = 0; i < info->module_count; i++) {
 		const struct mb2_module *from = &info->modules[i];
 		uint64_t size = from->end - from->start;
-		memcpy((void *)(uintptr_t)at, (const void *)(uintptr_t)from->start, size);
+		guest_boot_move((void *)(uintptr_t)at, (const void *)(uintptr_t)from->start, size);
 		boot->module_copies[i] = (struct mb2_module){ at, at + size, from->cmdline };
 		pr_debug("guest: module %zu moved from [%#llx-%#llx) to [%#llx-%#llx)", i,
 			 (unsigned long long)from->start, (unsigned long long)from->end, (unsigned long long)at,

@@ -65,6 +65,14 @@ bool guest_boot_prepare(struct guest *guest, const struct mb2_info *info, size_t
 bool guest_boot_claim(struct guest_boot *boot, uint64_t start, uint64_t end);
 /* For loaders: the lowest page-aligned free block of size bytes in [floor, limit), claimed; 0 if none. */
 uint64_t guest_boot_claim_lowest(struct guest_boot *boot, uint64_t size, uint64_t floor, uint64_t limit);
+
+/*
+ * memmove for the loaders' large copies (modules, kernel segments), in
+ * chunks with the log's UART served between them (log_pump()): a 14 MiB
+ * kernel takes long enough to send a good part of the start's log.
+ */
+#define GUEST_BOOT_MOVE_CHUNK   (256u << 10)
+void guest_boot_move(void *dst, const void *src, size_t size);
 /* For loaders: the highest page-aligned free block of size bytes below limit, claimed; 0 if none. */
 uint64_t guest_boot_claim_highest(struct guest_boot *boot, uint64_t size, uint64_t limit);
 struct elf_image;

@@ -134,9 +134,9 @@ bool linux_load(struct guest *guest, struct guest_boot *boot, char *error, size_
 			FAIL("no free RAM below %#llx for the %llu KiB initrd (module '%s')", (unsigned long long)limit,
 			     (unsigned long long)(initrd_size >> 10), m->cmdline);
 		if (initrd != m->start)
-			memmove((void *)(uintptr_t)initrd, (const void *)(uintptr_t)m->start, initrd_size);
+			guest_boot_move((void *)(uintptr_t)initrd, (const void *)(uintptr_t)m->start, initrd_size);
 	}
-	memmove((void *)(uintptr_t)load, image + kernel_offset, kernel_size);
+	guest_boot_move((void *)(uintptr_t)load, image + kernel_offset, kernel_size);
 
 	/* The zero page. */
 	uint8_t *bp = (uint8_t *)(uintptr_t)BOOT_PARAMS;

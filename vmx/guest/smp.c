@@ -20,6 +20,9 @@
 #include "vmx/vmcs.h"
 #include "vmx/vmx_root.h"
 
+/* kernel/memory_plan.h counts one page per vCPU in the pool's size. */
+_Static_assert(sizeof(struct vcpu) <= 4096, "a vCPU outgrew the page POOL_PAGES_PER_CPU counts for it");
+
 /* Local APIC registers and ICR fields (SDM Vol. 3A, 12.6.1 "Interrupt Command Register"). */
 #define APIC_ICR_LOW            0x300
 #define APIC_ICR_HIGH           0x310
