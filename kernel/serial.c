@@ -67,6 +67,12 @@ static bool uart_present(uint16_t port)
 	return echoed;
 }
 
+/* An 8250 or 16450 has no FIFO (IIR bits 7:6 stay 0): one character per THRE. */
+static unsigned characters_per_thre(void)
+{
+	return (inb(uart + UART_IIR) & IIR_FIFO_ENABLED) == IIR_FIFO_ENABLED ? UART_FIFO_SIZE : 1;
+}
+
 static bool transmitter_empty(void)
 {
 	return inb(uart + UART_LSR) & LSR_THR_EMPTY;
@@ -138,8 +144,7 @@ bool serial_console_init(uint16_t port)
 	if (!uart_present(port))
 		return false;
 	uart = port;
-	/* An 8250 or 16450 has no FIFO (IIR bits 7:6 stay 0): one character per THRE. */
-	burst_size = (inb(port + UART_IIR) & IIR_FIFO_ENABLED) == IIR_FIFO_ENABLED ? UART_FIFO_SIZE : 1;
+	burst_size = characters_per_thre();
 	console_register(&serial_console);
 	return true;
 }
@@ -168,7 +173,7 @@ void serial_console_take_back(void)
 	outb(uart + UART_MCR, MCR_DTR_RTS_OUT2);
 	/* FIFOs on, not cleared: the guest's last characters may still be leaving. */
 	outb(uart + UART_FCR, FCR_ENABLE);
-	burst_size = (inb(uart + UART_IIR) & IIR_FIFO_ENABLED) == IIR_FIFO_ENABLED ? UART_FIFO_SIZE : 1;
+	burst_size = characters_per_thre();
 	serial_write("\n", 1);
 	console_resume(&serial_console);
 }

@@ -127,14 +127,16 @@ static void prepare_trampoline(uint64_t base)
 	memcpy(p + AP_PARAM_EFER, &efer, 4);
 }
 
+/* A started CPU's own block: its per-CPU data and descriptor tables. */
+#define PERCPU_BLOCK_PAGES ((sizeof(struct percpu) + sizeof(struct cpu_descriptors) + 4095) / 4096)
+
 /* kernel/memory_plan.h counts these pages (with VMXON region, VMCS and vCPU) when it sizes the pool. */
-_Static_assert((sizeof(struct percpu) + sizeof(struct cpu_descriptors) + 4095) / 4096 + AP_STACK_PAGES + 3 <=
+_Static_assert(PERCPU_BLOCK_PAGES + AP_STACK_PAGES + 3 <=
 	       POOL_PAGES_PER_CPU, "POOL_PAGES_PER_CPU no longer covers a CPU's pages");
 
 static struct percpu *new_cpu(unsigned cpu_id, uint32_t apic)
 {
-	size_t per_cpu_pages = (sizeof(struct percpu) + sizeof(struct cpu_descriptors) + 4095) / 4096;
-	uint8_t *block = alloc_pages(per_cpu_pages);
+	uint8_t *block = alloc_pages(PERCPU_BLOCK_PAGES);
 	struct percpu *cpu = (struct percpu *)block;
 	uint8_t *stack = alloc_pages(AP_STACK_PAGES);
 
