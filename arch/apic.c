@@ -27,6 +27,7 @@
 #define SVR_SPURIOUS_VECTOR     0xFF
 
 #define ICR_DELIVERY_FIXED      (0u << 8)
+#define ICR_DELIVERY_SMI        (2u << 8)
 #define ICR_DELIVERY_NMI        (4u << 8)
 #define ICR_DELIVERY_INIT       (5u << 8)
 #define ICR_DELIVERY_STARTUP    (6u << 8)
@@ -143,6 +144,12 @@ bool apic_send_init(uint32_t destination)
 bool apic_send_startup(uint32_t destination, uint8_t vector_page)
 {
 	return send_ipi(destination, ICR_DELIVERY_STARTUP | ICR_LEVEL_ASSERT | vector_page);
+}
+
+/* SMI delivery: the vector field must be 0 (SDM Vol. 3A, 12.6.1 "Interrupt Command Register"). */
+bool apic_send_smi(uint32_t destination)
+{
+	return send_ipi(destination, ICR_DELIVERY_SMI | ICR_LEVEL_ASSERT);
 }
 
 bool apic_send_nmi(uint32_t destination)

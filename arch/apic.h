@@ -33,6 +33,8 @@ uint64_t apic_base_address(void);
 bool apic_send_init(uint32_t apic_id);
 bool apic_send_startup(uint32_t apic_id, uint8_t vector_page);
 bool apic_send_nmi(uint32_t apic_id);
+/* An SMI (kernel/smbase.c moves each CPU's SMBASE with one). */
+bool apic_send_smi(uint32_t apic_id);
 /* A fixed-delivery interrupt (veneer uses one: VECTOR_WAKEUP, to wake a halted CPU). */
 bool apic_send_fixed(uint32_t apic_id, uint8_t vector);
 /* End of interrupt, from an interrupt handler. */

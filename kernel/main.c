@@ -22,6 +22,7 @@
 #include "kernel/percpu.h"
 #include "kernel/serial.h"
 #include "kernel/shutdown.h"
+#include "kernel/smbase.h"
 #include "kernel/smp.h"
 #include "kernel/string.h"
 #include "kernel/version.h"
@@ -183,6 +184,8 @@ void kernel_main(uint32_t magic, uint32_t info_address)
 	acpi_init(&boot_info);
 	smp_start_cpus(config.max_cpus);
 	memory_release_trampoline();
+	smbase_move_all();
+	memory_report_kept();
 
 	if (config.simulate == SIMULATE_VMX_OFF_BY_FIRMWARE)
 		vmx_simulate_firmware_lock();

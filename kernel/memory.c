@@ -9,6 +9,7 @@
 #include "kernel/page_alloc.h"
 #include "kernel/percpu.h"
 #include "kernel/shutdown.h"
+#include "kernel/smbase_layout.h"
 #include "kernel/string.h"
 
 #define MiB (1ULL << 20)
@@ -17,16 +18,19 @@
 /*
  * The default SMBASE (SDM Vol. 3C, "SMRAM"): a processor whose firmware
  * never relocated its SMRAM base enters SMM at 0x38000 and saves its state
- * at 0x3FE00-0x3FFFF, in ordinary RAM.  Firmware on real machines
+ * at 0x3FC00-0x3FFFF, in ordinary RAM.  Firmware on real machines
  * relocates every CPU; Bochs's BIOS relocates only the boot CPU.  A guest
  * that wrote code there and sent an SMI to such a CPU would run it in SMM,
  * with all of memory in reach and the saved state to rewrite.  So veneer
- * owns these 64 KiB, hidden from the guest, with an RSM at the entry point:
- * an SMI to an unrelocated CPU returns at once to where it came from.
+ * owns these 64 KiB while it starts: an RSM at the entry point, then its
+ * relocation handler while it moves every CPU's SMBASE into its own memory
+ * (kernel/smbase.c).  Then the area is zeroed and the guest's, as on the
+ * bare machine; only if a CPU's SMBASE could not be moved does veneer keep
+ * it, hidden from the guest, with the RSM (the guard).
  */
-#define DEFAULT_SMBASE_AREA     0x30000ULL
-#define DEFAULT_SMBASE_AREA_END 0x40000ULL
-#define DEFAULT_SMM_ENTRY       0x38000ULL
+#define DEFAULT_SMBASE_AREA     ((unsigned long long)SMM_DEFAULT_SMBASE)
+#define DEFAULT_SMBASE_AREA_END ((unsigned long long)SMM_DEFAULT_AREA_END)
+#define DEFAULT_SMM_ENTRY       (DEFAULT_SMBASE_AREA + SMM_ENTRY_OFFSET)
 
 static struct memory_plan plan;
 static bool own_smbase_area;
@@ -46,6 +50,16 @@ const struct memory_plan *memory_layout(void)
 uint64_t memory_map_limit(void)
 {
 	return map_limit;
+}
+
+/* An SMI at a CPU whose SMBASE is the default one returns at once: RSM at its entry point. */
+static void write_smbase_guard(void)
+{
+	uint8_t *area = (uint8_t *)(uintptr_t)DEFAULT_SMBASE_AREA;
+
+	memset(area, 0, DEFAULT_SMBASE_AREA_END - DEFAULT_SMBASE_AREA);
+	area[DEFAULT_SMM_ENTRY - DEFAULT_SMBASE_AREA] = 0x0F;          /* RSM (0F AA) */
+	area[DEFAULT_SMM_ENTRY - DEFAULT_SMBASE_AREA + 1] = 0xAA;
 }
 
 static void add_or_fail(struct range_set *set, uint64_t start, uint64_t end, const char *what)
@@ -105,6 +119,7 @@ static uint64_t pool_size(const struct mb2_info *info, const struct veneer_confi
 		.memory_ranges = in->usable.count + 4,  /* veneer's block, a pool away from it, the trampoline, the default SMBASE area */
 		.boot_info_bytes = info->info_size,
 		.image_bytes = in->kernel_image.end - in->kernel_image.start,
+		.smm_cpus = acpi_cpus ? acpi_cpus : 1,
 	};
 	return memory_plan_pool_size(&need);
 }
@@ -119,8 +134,8 @@ static void print_owned(unsigned cpus, bool sized_by_user)
 			pr_info("memory:   [%#010llx-%#010llx) AP start-up trampoline",
 				(unsigned long long)r->start, (unsigned long long)r->end);
 		else if (own_smbase_area && r->start == DEFAULT_SMBASE_AREA && r->end == DEFAULT_SMBASE_AREA_END)
-			pr_info("memory:   [%#010llx-%#010llx) default SMBASE area (an RSM at the SMM entry point %#llx)",
-				(unsigned long long)r->start, (unsigned long long)r->end, DEFAULT_SMM_ENTRY);
+			pr_info("memory:   [%#010llx-%#010llx) default SMBASE area (until every CPU's SMBASE is moved)",
+				(unsigned long long)r->start, (unsigned long long)r->end);
 		else
 			pr_info("memory:   [%#010llx-%#010llx) veneer", (unsigned long long)r->start,
 				(unsigned long long)r->end);
@@ -203,12 +218,8 @@ void memory_init(const struct mb2_info *info, const struct veneer_config *cfg, u
 	pr_debug("memory: %llu MiB of usable RAM in %zu ranges",
 		(unsigned long long)(range_set_total(&in.usable) / MiB), in.usable.count);
 	print_owned(cpus, cfg->hv_memory != 0);
-	if (own_smbase_area) {
-		uint8_t *area = (uint8_t *)(uintptr_t)DEFAULT_SMBASE_AREA;
-		memset(area, 0, DEFAULT_SMBASE_AREA_END - DEFAULT_SMBASE_AREA);
-		area[DEFAULT_SMM_ENTRY - DEFAULT_SMBASE_AREA] = 0x0F;          /* RSM (0F AA) */
-		area[DEFAULT_SMM_ENTRY - DEFAULT_SMBASE_AREA + 1] = 0xAA;
-	}
+	if (own_smbase_area)
+		write_smbase_guard();
 	page_alloc_init(plan.pool);
 }
 
@@ -226,4 +237,36 @@ void memory_release_trampoline(void)
 	pr_debug("memory: [%#llx-%#llx) (the AP start-up trampoline) is the guest's again, zeroed",
 		 (unsigned long long)plan.trampoline.start, (unsigned long long)plan.trampoline.end);
 	plan.trampoline.end = plan.trampoline.start;
+}
+
+bool memory_owns_default_smbase_area(void)
+{
+	return own_smbase_area;
+}
+
+void memory_guard_default_smbase_area(void)
+{
+	if (!own_smbase_area)
+		return;
+	write_smbase_guard();
+	pr_info("memory: [%#010llx-%#010llx) default SMBASE area stays veneer's, hidden from the guest "
+		"(an RSM at the SMM entry point %#llx)", DEFAULT_SMBASE_AREA, DEFAULT_SMBASE_AREA_END, DEFAULT_SMM_ENTRY);
+}
+
+void memory_release_default_smbase_area(void)
+{
+	if (!own_smbase_area)
+		return;
+	/* As the trampoline: zeroed, so the guest finds none of veneer's code or parameters there. */
+	memset((void *)(uintptr_t)DEFAULT_SMBASE_AREA, 0, DEFAULT_SMBASE_AREA_END - DEFAULT_SMBASE_AREA);
+	range_set_remove(&plan.owned, DEFAULT_SMBASE_AREA, DEFAULT_SMBASE_AREA_END);
+	own_smbase_area = false;
+	pr_info("memory: [%#010llx-%#010llx) default SMBASE area given back to the guest, zeroed: no CPU's SMBASE is there",
+		DEFAULT_SMBASE_AREA, DEFAULT_SMBASE_AREA_END);
+}
+
+void memory_report_kept(void)
+{
+	pr_info("memory: veneer keeps %llu KiB in %zu range(s) once started, hidden from any guest",
+		(unsigned long long)(range_set_total(&plan.owned) >> 10), plan.owned.count);
 }

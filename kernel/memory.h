@@ -13,6 +13,17 @@ void memory_init(const struct mb2_info *info, const struct veneer_config *cfg, u
 const struct memory_plan *memory_layout(void);
 /* After SMP start-up: the trampoline's pages stop being veneer's (a guest may use low memory). */
 void memory_release_trampoline(void);
+/*
+ * The default SMBASE area, 0x30000-0x40000 (kernel/smbase.c): veneer's
+ * while it starts if it is RAM the boot loader left free.  The guard keeps
+ * it veneer's with an RSM at the default SMM entry point 0x38000; once no
+ * CPU's SMBASE is there, the release zeroes it and gives it to the guest.
+ */
+bool memory_owns_default_smbase_area(void);
+void memory_guard_default_smbase_area(void);
+void memory_release_default_smbase_area(void);
+/* After those releases: the guest RAM veneer keeps for good (make bench reads this line). */
+void memory_report_kept(void);
 
 /* RAM the firmware reported as available (the guest's, except what veneer owns). */
 const struct range_set *memory_usable(void);

@@ -1,4 +1,5 @@
 #include "kernel/memory_plan.h"
+#include "kernel/smbase_layout.h"
 #include "kernel/string.h"
 
 /*
@@ -156,6 +157,8 @@ uint64_t memory_plan_pool_size(const struct pool_need *need)
 	/* The kernel's identity map, its image in 4 KiB pages. */
 	pages += map_tables(need->map_limit) + need->image_bytes / LARGE_PAGE_SIZE + 2;
 	pages += (need->boot_info_bytes + PAGE_SIZE - 1) / PAGE_SIZE;
+	/* Every CPU's SMM entry point and state save area (kernel/smbase_layout.h). */
+	pages += (smbase_region_bytes(need->smm_cpus) + PAGE_SIZE - 1) / PAGE_SIZE;
 
 	uint64_t bytes = pages * PAGE_SIZE;
 	bytes = align_up(bytes + bytes / POOL_MARGIN_DIVISOR, LARGE_PAGE_SIZE);

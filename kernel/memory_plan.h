@@ -69,6 +69,7 @@ struct pool_need {
 	size_t memory_ranges;           /* usable RAM ranges and veneer's ranges: each end may need a 4 KiB table */
 	uint64_t boot_info_bytes;       /* the boot information veneer keeps a copy of */
 	uint64_t image_bytes;           /* the kernel image, mapped with 4 KiB pages (W^X) */
+	unsigned smm_cpus;              /* CPUs whose SMBASE veneer moves into its pool (all the MADT lists) */
 };
 
 uint64_t memory_plan_pool_size(const struct pool_need *need);

@@ -94,12 +94,12 @@ class Runs:
         return ticks["GUEST"] - ticks["_start"]
 
     def ram_kept(self, name):
-        """Bytes of guest RAM veneer keeps: "memory: veneer owns N KiB in M ranges" (image, pool, trampoline)."""
+        """Bytes of guest RAM veneer keeps once started: "memory: veneer keeps N KiB in M range(s)" (image, pool)."""
         for line in self.lines(name, "serial.log"):
-            m = re.search(r"\] memory: veneer owns (\d+) KiB in \d+ ranges", line)
+            m = re.search(r"\] memory: veneer keeps (\d+) KiB in \d+ range", line)
             if m:
                 return int(m.group(1)) * 1024
-        raise Unreadable(f"{name}/serial.log has no 'memory: veneer owns N KiB' line")
+        raise Unreadable(f"{name}/serial.log has no 'memory: veneer keeps N KiB' line")
 
     def exits(self, name):
         """Each CPU's exit total and exits by reason: its "[cpuN] stats: T exits: A 1, B 2" line."""

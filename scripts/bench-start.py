@@ -40,7 +40,9 @@ PHASES = [
     ("tsc_calibrate", "TSC calibration"),
     ("acpi_init", "ACPI tables"),
     ("smp_start_cpus", "start the other CPUs"),
-    ("memory_release_trampoline", "VMX capabilities, VMXON on every CPU, guest loader"),
+    ("memory_release_trampoline", "give the trampoline back"),
+    ("smbase_move_all", "move every CPU's SMBASE"),
+    ("vmx_init", "VMX capabilities, VMXON on every CPU, guest loader"),
     ("smram_secure", "SMRAM lock check"),
     ("guest_init", "EPT, bitmaps"),
     ("guest_smp_start", "the guest's other vCPUs"),
@@ -52,7 +54,7 @@ PHASES = [
 IMAGE_LINE = re.compile(r"memory: +\[(0x[0-9a-f]+)-0x[0-9a-f]+\) kernel image \(linked at (0x[0-9a-f]+)\)")
 # The Linux loader names where the kernel goes; veneer starts it there (the 32-bit boot protocol entry).
 GUEST_ENTRY_LINE = re.compile(r"guest: Linux boot protocol [0-9.]+: kernel at (0x[0-9a-f]+)")
-KEPT_LINE = re.compile(r"memory: veneer owns (\d+) KiB in \d+ ranges")
+KEPT_LINE = re.compile(r"memory: veneer keeps (\d+) KiB in \d+ range")
 NEXT_AT = re.compile(r"Next at t=(\d+)")
 STOP_AT = re.compile(r"^\(\d+\) Breakpoint \d+, (?:0x)?([0-9a-f]+)", re.M)
 TICKS_GOAL = 10_000_000
@@ -118,7 +120,7 @@ def image_offset(harness, sc, iso, run_dir, timeout):
     finally:
         stop(proc)
         out.close()
-    raise RuntimeError(f"no 'kernel image', 'veneer owns' or 'Linux boot protocol' line in {serial} within {timeout} s")
+    raise RuntimeError(f"no 'kernel image', 'veneer keeps' or 'Linux boot protocol' line in {serial} within {timeout} s")
 
 
 def profile(harness, sc, iso, run_dir, offset, table, timeout, stops):
@@ -191,7 +193,7 @@ def main():
             failed = True
             continue
         total = reached[-1][1] - reached[0][1]
-        # For scripts/bench-report.py: each phase's first tick (the "veneer owns" line is in serial.log).
+        # For scripts/bench-report.py: each phase's first tick (the "veneer keeps" line is in serial.log).
         with open(os.path.join(run_dir, "startup.txt"), "w") as f:
             for name, ticks in reached:
                 f.write(f"{name} {ticks}\n")

@@ -21,6 +21,7 @@
 #include "tests/guests/runtime/print.h"
 #include "tests/guests/runtime/report.h"
 #include "tests/guests/runtime/trap.h"
+#include "tests/guests/runtime/veneer_memory.h"
 #include "tests/guests/runtime/x86.h"
 
 #define KiB                     (1ull << 10)
@@ -418,6 +419,49 @@ static const uint8_t self_init_stub[] = {
 };
 #define SELF_INIT_ID_OFFSET     0x1E
 
+/*
+ * Code the guest plants at the default SMM entry point 0x38000: in SMM it
+ * would write PLANTED_MARK at PLANTED_AT and return.  veneer moved every
+ * CPU's SMBASE away at start, so an SMI runs veneer's RSM instead and the
+ * mark never appears.
+ */
+#define PLANTED_AT              0x37F00u
+#define PLANTED_MARK            0x544E4C50u     /* "PLNT" */
+static const uint8_t planted_smm_code[] = {
+	0x67, 0x66, 0xC7, 0x05, 0x00, 0x7F, 0x03, 0x00, /* addr32 mov dword [0x37F00], */
+	0x50, 0x4C, 0x4E, 0x54,                         /*   "PLNT" */
+	0x0F, 0xAA,                                     /* rsm */
+};
+
+/* The default SMBASE area is the guest's RAM: a pattern written to every dword reads back. */
+static unsigned smbase_area_mismatches(void)
+{
+	volatile uint32_t *area = phys(DEFAULT_SMBASE_AREA_START);
+	unsigned dwords = (unsigned)((DEFAULT_SMBASE_AREA_END - DEFAULT_SMBASE_AREA_START) / 4), bad = 0;
+
+	for (unsigned i = 0; i < dwords; i++)
+		area[i] = 0xA5000000u ^ i;
+	for (unsigned i = 0; i < dwords; i++)
+		bad += area[i] != (0xA5000000u ^ i);
+	for (unsigned i = 0; i < dwords; i++)
+		area[i] = 0;
+	return bad;
+}
+
+static void plant_smm_code(void)
+{
+	volatile uint8_t *entry = phys(DEFAULT_SMM_ENTRY);
+
+	for (unsigned i = 0; i < sizeof(planted_smm_code); i++)
+		entry[i] = planted_smm_code[i];
+	*(volatile uint32_t *)phys(PLANTED_AT) = 0;
+}
+
+static uint32_t planted_mark(void)
+{
+	return *(volatile uint32_t *)phys(PLANTED_AT);
+}
+
 static void copy_stub(uint32_t address, const uint8_t *code, unsigned size)
 {
 	volatile uint8_t *to = phys(address);
@@ -545,9 +589,14 @@ GUEST_TEST(attack_ipi_busy, "attack", "attack-ipi-busy", TEST_DESTRUCTIVE)
 	check(counting(BUSY_STUB), "the CPU does not count again after the SIPI");
 	check_eq("times the busy CPU started", stub_dword(BUSY_STUB, STUB_STARTS) & 0xFFFF, 2);
 
+	guest_printf("ATTACK: the default SMBASE area 0x30000-0x40000 as RAM, code planted at its SMM entry point");
+	check_eq("dwords of the default SMBASE area that did not read back", smbase_area_mismatches(), 0);
+	plant_smm_code();
+
 	guest_printf("ATTACK: SMI, INIT and a SIPI at the idle CPU with APIC ID %u", idle);
 	send_ipi(idle, ICR_DELIVERY_SMI | ICR_LEVEL_ASSERT);
 	pause_a_while(20000);
+	check_eq("the planted SMM code's mark after an SMI at the idle CPU", planted_mark(), 0);
 	check(start_cpu(idle, IDLE_STUB), "the APIC did not send INIT-SIPI-SIPI to the idle CPU");
 	for (unsigned long spin = 0; spin < 20000000 && *(volatile uint8_t *)phys(IDLE_STUB + STUB_FLAG) != 0x5A; spin++)
 		asm volatile("pause");
@@ -573,17 +622,20 @@ GUEST_TEST(attack_ipi_busy, "attack", "attack-ipi-busy", TEST_DESTRUCTIVE)
 	check(counting(BUSY_STUB), "the CPU that INITed itself does not count again after its SIPI");
 
 	/*
-	 * Last, an SMI at the busy CPU.  Its SMBASE was never relocated
-	 * (Bochs's BIOS relocates only the boot CPU), so it enters SMM at
-	 * veneer's RSM, not at code of the guest's.  Bochs does not bring a
-	 * CPU back from SMM into VMX non-root operation intact (the guest
-	 * state after RSM has paging on with CR3 0): the guest's CPU may
-	 * then triple-fault, which veneer reports; either way veneer stays.
+	 * Last, an SMI at the busy CPU.  Bochs's BIOS relocates only the
+	 * boot CPU's SMBASE; veneer moved this one's into its own memory at
+	 * start, so it enters SMM at veneer's RSM, not at the code the guest
+	 * planted at 0x38000.  Bochs does not bring a CPU back from SMM into
+	 * VMX non-root operation intact (the guest state after RSM has
+	 * paging on with CR3 0): the guest's CPU may then triple-fault, which
+	 * veneer reports; either way veneer stays.
 	 */
+	plant_smm_code();
 	guest_printf("ATTACK: an SMI at the busy CPU");
 	send_ipi(busy, ICR_DELIVERY_SMI | ICR_LEVEL_ASSERT);
 	pause_a_while(200000);
 	guest_printf("ATTACK: after the SMI the busy CPU %s", counting(BUSY_STUB) ? "still counts" : "stopped");
+	check_eq("the planted SMM code's mark after an SMI at the busy CPU", planted_mark(), 0);
 }
 
 /*

@@ -2,6 +2,7 @@
 // unit-test-source: kernel/ranges.c
 // unit-test-source: kernel/memory_plan.c
 // unit-test-source: kernel/page_alloc.c
+// unit-test-source: kernel/smbase_layout.c
 #include "kernel/memory_plan.h"
 #include "kernel/page_alloc.h"
 #include "unit.h"

@@ -378,8 +378,8 @@ static void check_hypervisor_memory(void)
 
 /*
  * The map as the bare machine has it, for the differential scenarios:
- * under veneer, veneer's block and the default SMBASE area it keeps given
- * back as RAM; then entries sorted and adjacent available ones joined
+ * under veneer, veneer's block given back as RAM (nothing else: the default
+ * SMBASE area at 0x30000 is the guest's RAM under veneer too); then entries sorted and adjacent available ones joined
  * (both ways, so that the two runs print alike), and the RAM unbroken from
  * 0 (below 640 KiB) and from 1 MiB in it: the mem_lower the map gives and
  * the mem_upper GRUB gives on the bare machine.  Natively that equals
@@ -398,9 +398,6 @@ static void print_machine_map(void)
 
 		if (veneer && e.base == start && e.base + e.length == end)
 			e.type = MB_MEMORY_AVAILABLE;
-		if (veneer && e.type == MB_MEMORY_RESERVED && e.base == DEFAULT_SMBASE_AREA_START &&
-		    e.base + e.length == DEFAULT_SMBASE_AREA_END)
-			e.type = MB_MEMORY_AVAILABLE;   /* veneer's default SMBASE area */
 		for (; at > 0 && map[at - 1].base > e.base; at--)
 			map[at] = map[at - 1];
 		map[at] = e;

@@ -30,11 +30,14 @@ bool veneer_block_in_map(size_t count, map_entry_fn entry, uint64_t *start, uint
 size_t reserved_blocks_inside_ram(size_t count, map_entry_fn entry);
 
 /*
- * The default SMBASE area, where a CPU whose firmware never relocated its
- * SMRAM enters SMM: veneer keeps it (an RSM at 0x38000), so under veneer
- * it is a reserved range in the map (README, "What a guest can tell").
+ * The default SMBASE area, where a CPU whose SMBASE nobody moved enters
+ * SMM (at 0x38000).  veneer moves every CPU's SMBASE into its own memory
+ * at start and gives the area back: under veneer it is the guest's RAM,
+ * as on the bare machine, and an SMI the guest sends does not run code it
+ * plants there (test attack-ipi-busy).
  */
 #define DEFAULT_SMBASE_AREA_START       0x30000ull
 #define DEFAULT_SMBASE_AREA_END         0x40000ull
+#define DEFAULT_SMM_ENTRY               0x38000ull
 
 #endif
