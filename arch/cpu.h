@@ -39,6 +39,7 @@
 #define CR4_PKE         (1ULL << 22)
 
 #define RFLAGS_CF       (1ULL << 0)
+#define RFLAGS_TF       (1ULL << 8)
 #define RFLAGS_ZF       (1ULL << 6)
 #define RFLAGS_IF       (1ULL << 9)
 #define RFLAGS_RF       (1ULL << 16)
@@ -59,6 +60,20 @@ DEFINE_CR_ACCESSORS(0)
 DEFINE_CR_ACCESSORS(2)
 DEFINE_CR_ACCESSORS(3)
 DEFINE_CR_ACCESSORS(4)
+
+/* DR6, which veneer leaves to the guest (no exit changes it): for a #DB veneer reflects into the guest. */
+static inline uint64_t read_dr6(void)
+{
+	uint64_t v;
+
+	asm volatile("mov %%dr6, %0" : "=r"(v));
+	return v;
+}
+
+static inline void write_dr6(uint64_t v)
+{
+	asm volatile("mov %0, %%dr6" : : "r"(v));
+}
 
 static inline uint64_t read_rflags(void)
 {

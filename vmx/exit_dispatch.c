@@ -58,6 +58,7 @@ static const exit_handler handlers[EXIT_REASON_COUNT] = {
 	[EXIT_REASON_WRMSR] = handle_wrmsr,
 	[EXIT_REASON_EPT_VIOLATION] = handle_ept_violation,
 	[EXIT_REASON_EPT_MISCONFIGURATION] = handle_ept_misconfiguration,
+	[EXIT_REASON_EXCEPTION_OR_NMI] = handle_exception,
 	[EXIT_REASON_VMX_PREEMPTION_TIMER_EXPIRED] = handle_preemption_timer,
 	[EXIT_REASON_WBINVD_OR_WBNOINVD] = handle_wbinvd,
 	[EXIT_REASON_XSETBV] = handle_xsetbv,

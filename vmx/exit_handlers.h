@@ -25,5 +25,6 @@ bool handle_preemption_timer(struct vcpu *vcpu);
 bool handle_triple_fault(struct vcpu *vcpu);
 bool handle_ept_violation(struct vcpu *vcpu);
 bool handle_ept_misconfiguration(struct vcpu *vcpu);
+bool handle_exception(struct vcpu *vcpu);
 
 #endif

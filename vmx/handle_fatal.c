@@ -11,6 +11,7 @@
 #include "kernel/page_alloc.h"
 #include "kernel/string.h"
 #include "vmx/ept.h"
+#include "vmx/guest/bios_memory.h"
 #include "vmx/guest/guest.h"
 #include "vmx/guest/memory.h"
 #include "vmx/guest/smp.h"
@@ -95,6 +96,9 @@ bool handle_ept_violation(struct vcpu *vcpu)
 		return true;
 	if (guest_apic_page && (gpa & ~0xFFFULL) == guest_apic_page && q.write)
 		return guest_apic_page_write(vcpu, gpa);
+	bool resume;
+	if (q.fetch && guest_bios_memory_fetch(vcpu, gpa, &resume))
+		return resume;
 	if (!hidden && !q.readable && gpa >= memory_map_limit()) {
 		if (map_device_memory(vcpu, gpa))
 			return true;

@@ -4,9 +4,11 @@
 #include "kernel/log.h"
 #include "kernel/shutdown.h"
 #include "vmx/exit_handlers.h"
+#include "vmx/guest/bios_memory.h"
 #include "vmx/guest/guest.h"
 #include "vmx/guest/io.h"
 #include "vmx/guest/smp.h"
+#include "vmx/interruption.h"
 #include "vmx/vcpu.h"
 #include "vmx/vmcs.h"
 #include "vmx/vmx_root.h"
@@ -87,4 +89,23 @@ bool handle_preemption_timer(struct vcpu *vcpu)
 		return false;
 	}
 	return true;
+}
+
+/*
+ * The exception bitmap is empty but while veneer steps one instruction of
+ * the watched BIOS page: then it holds #DB, for the single-step trap
+ * (vmx/guest/bios_memory.h).  NMIs do not exit (no "NMI exiting").
+ */
+bool handle_exception(struct vcpu *vcpu)
+{
+	uint32_t raw = vmcs_read32(VM_EXIT_INTERRUPTION_INFORMATION);
+	struct vmx_interruption_info info = vmx_decode_interruption_info(raw);
+
+	if (info.vector == 1 && info.type == VMX_INTR_HARDWARE_EXCEPTION &&
+	    guest_bios_memory_step_done(vcpu, vmcs_readn(EXIT_QUALIFICATION)))
+		return true;
+	pr_error("vcpu: exception exit on CPU %u (vector %u, %s) that veneer did not ask for", vcpu->cpu_id,
+		 info.vector, vmx_interruption_type_name(info.type));
+	vcpu_stop(vcpu, GUEST_END_FATAL_EXIT, "an exit veneer did not ask for");
+	return false;
 }

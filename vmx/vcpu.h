@@ -78,6 +78,13 @@ struct vcpu {
 	/* MSRs the CPU lacks, answered per vCPU (vmx/msr_policy.h); set up at the first start. */
 	uint64_t stand_in[STAND_IN_COUNT];
 	bool stand_ins_loaded;
+	/* One instruction of the watched BIOS page runs with RFLAGS.TF set (vmx/guest/bios_memory.h). */
+	struct {
+		bool active;
+		bool guest_tf;          /* the guest's own TF before the step */
+		bool pushes_flags;      /* the instruction is PUSHF */
+		bool loads_flags;       /* POPF or IRET: the TF after it is the instruction's */
+	} step;
 };
 
 /* All exits so far (the sum of exit_count: one counter less on the exit path). */

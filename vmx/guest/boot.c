@@ -199,6 +199,8 @@ bool guest_boot_prepare(struct guest *guest, const struct mb2_info *info, size_t
 	if (!guest_memory_map_build(info->memory, info->memory_count, &memory_layout()->owned, &boot.map))
 		FAIL("the memory map does not fit in %d entries", GUEST_MAP_MAX);
 	guest_memory_map_available(&boot.map, &boot.free);
+	guest->memory_map = &boot.map;
+	guest->bios_firmware = info->efi_system_table == 0;
 	/* Modules stay where GRUB put them until they are moved. */
 	for (size_t i = 0; i < info->module_count; i++)
 		range_set_remove(&boot.free, align_down(info->modules[i].start, 4096),

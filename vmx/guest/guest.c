@@ -7,6 +7,7 @@
 #include "kernel/log.h"
 #include "kernel/page_alloc.h"
 #include "kernel/serial.h"
+#include "vmx/guest/bios_memory.h"
 #include "vmx/guest/guest.h"
 #include "vmx/guest/io.h"
 #include "vmx/io_bitmap.h"
@@ -27,5 +28,6 @@ bool guest_init(struct guest *guest)
 		guest_io_intercept(guest, uart, 8, guest_uart_access);
 	guest_io_intercept(guest, PCI_CONFIG_ADDRESS_PORT, 8, guest_pci_config_access);
 	guest_power_init(guest);
+	guest_bios_memory_arm(guest);
 	return true;
 }

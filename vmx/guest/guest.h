@@ -42,6 +42,7 @@ struct guest_entry {
 
 struct vcpu;
 struct io_qualification;
+struct guest_memory_map;
 
 struct guest_io_intercept {
 	uint16_t first, count;
@@ -56,6 +57,8 @@ struct guest {
 	struct guest_entry entry;
 	const char *name;               /* for the log: the module that holds it */
 	bool protect_serial;            /* keep veneer's UART from the guest (test guests); an OS gets it */
+	bool bios_firmware;             /* GRUB ran on a BIOS (no EFI system table): real-mode BIOS calls work */
+	const struct guest_memory_map *memory_map;      /* what the guest was told (vmx/guest/boot.c) */
 	struct guest_io_intercept io_intercepts[GUEST_IO_INTERCEPTS_MAX];
 	unsigned io_intercept_count;
 };

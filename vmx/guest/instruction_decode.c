@@ -47,8 +47,7 @@ static enum decode_result take(struct cursor *c, unsigned n, uint64_t *value)
 			return r_;                                      \
 	} while (0)
 
-/* Group 1-4 prefixes ("Instruction Prefixes"): any number, in any order. */
-static bool is_legacy_prefix(uint8_t b)
+bool x86_is_legacy_prefix(uint8_t b)
 {
 	switch (b) {
 	case 0xF0: case 0xF2: case 0xF3:                        /* LOCK, REPNE, REP */
@@ -113,7 +112,7 @@ enum decode_result decode_mmio_store(const uint8_t *bytes, size_t available, uns
 
 	for (;;) {
 		TRY(take(&c, 1, &b));
-		if (is_legacy_prefix(b)) {
+		if (x86_is_legacy_prefix(b)) {
 			operand_override |= b == 0x66;
 			address_override |= b == 0x67;
 			rex = 0;        /* a REX prefix counts only right before the opcode */

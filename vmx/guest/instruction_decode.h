@@ -38,6 +38,9 @@
 /* No x86 instruction is longer; the processor raises #GP for one that would be. */
 #define X86_MAX_INSTRUCTION_LENGTH      15
 
+/* Group 1-4 prefixes (SDM Vol. 2A, "Instruction Prefixes"): any number, in any order, before the opcode. */
+bool x86_is_legacy_prefix(uint8_t b);
+
 struct mmio_store {
 	unsigned length;                /* instruction bytes, prefixes included: what RIP advances by */
 	unsigned size;                  /* bytes stored: 1, 2, 4 or 8 */

@@ -79,6 +79,16 @@ static void map_entry(size_t i, uint64_t *base, uint64_t *length, uint32_t *type
 	*type = map[i].type;
 }
 
+size_t guest_map_count(void)
+{
+	return map_count;
+}
+
+void guest_map_entry(size_t i, uint64_t *base, uint64_t *length, uint32_t *type)
+{
+	map_entry(i, base, length, type);
+}
+
 /* runtime/boot_map.h, from the Multiboot memory map: veneer's block is there only under veneer. */
 bool guest_hvaddr(unsigned long long *address, const char **why)
 {

@@ -15,6 +15,18 @@ static void boot_map_entry(size_t i, uint64_t *base, uint64_t *length, uint32_t 
 	*type = *(const volatile uint32_t *)(e + 16);
 }
 
+size_t guest_map_count(void)
+{
+	uint32_t count = *(const volatile uint32_t *)phys(BOOT_MAP_ADDRESS);
+
+	return count <= BOOT_MAP_MAX ? count : BOOT_MAP_MAX;
+}
+
+void guest_map_entry(size_t i, uint64_t *base, uint64_t *length, uint32_t *type)
+{
+	boot_map_entry(i, base, length, type);
+}
+
 bool guest_hvaddr(unsigned long long *address, const char **why)
 {
 	char text[32];

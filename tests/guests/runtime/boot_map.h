@@ -8,6 +8,8 @@
 #define VENEER_TESTS_GUESTS_BOOT_MAP_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 #define BOOT_MAP_ADDRESS        0x1800
 #define BOOT_MAP_ENTRY_SIZE     24
@@ -19,5 +21,13 @@
  * neither says.
  */
 bool guest_hvaddr(unsigned long long *address, const char **why);
+
+/*
+ * The memory map the guest was booted with: the boot area's under
+ * veneer's test-guest contract (runtime/boot_map.c), the Multiboot
+ * information's in the Multiboot build (native/start.c).
+ */
+size_t guest_map_count(void);
+void guest_map_entry(size_t i, uint64_t *base, uint64_t *length, uint32_t *type);
 
 #endif
