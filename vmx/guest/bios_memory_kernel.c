@@ -57,7 +57,7 @@ void guest_bios_memory_arm(struct guest *guest)
 		return;
 	leaf_flags = m.permissions | (uint64_t)m.memory_type << EPT_MEMORY_TYPE_SHIFT |
 		     (m.ignore_pat ? EPT_IGNORE_PAT : 0);
-	if (ept_map_page(&guest->ept, entry & PAGE_MASK, m.hpa & PAGE_MASK, leaf_flags & ~EPT_RWX) != EPT_OK) {
+	if (ept_map_page(&guest->ept, entry & PAGE_MASK, m.hpa & PAGE_MASK, leaf_flags & ~EPT_EXECUTE) != EPT_OK) {
 		pr_warn("guest: cannot take execute permission from the BIOS page %#llx: INT 15h memory calls go to "
 			"the BIOS unchanged", (unsigned long long)(entry & PAGE_MASK));
 		return;
