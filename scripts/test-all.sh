@@ -64,8 +64,8 @@ run_part() {
 	echo
 }
 
-echo "=== build: $MAKE all scenario-inputs"
-if ! $MAKE --no-print-directory all scenario-inputs; then
+echo "=== build: $MAKE all scenario-inputs bench-build"
+if ! $MAKE --no-print-directory all scenario-inputs bench-build; then
 	echo "=== build failed: nothing was tested"
 	echo "0 passed, 1 failed"
 	exit 1

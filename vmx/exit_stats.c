@@ -14,10 +14,17 @@ uint64_t vcpu_exits_total(const struct vcpu *vcpu)
 }
 
 #ifdef VENEER_COUNT_VMCS_ACCESSES
+/*
+ * Exits of each reason by how many VMREADs + VMWRITEs they took, per CPU:
+ * here rather than in struct vcpu, which must fit the page the pool plan
+ * counts for it (vmx/guest/smp.c).
+ */
+static uint32_t vmcs_accesses[VMCS_COUNTED_CPUS][EXIT_REASON_COUNT][VMCS_ACCESS_BUCKETS];
+
 void exit_stats_count_vmcs_accesses(struct vcpu *vcpu, unsigned reason, uint64_t accesses)
 {
-	if (reason < EXIT_REASON_COUNT)
-		vcpu->vmcs_accesses[reason][accesses < VMCS_ACCESS_BUCKETS ? accesses : VMCS_ACCESS_BUCKETS - 1]++;
+	if (reason < EXIT_REASON_COUNT && vcpu->cpu_id < VMCS_COUNTED_CPUS)
+		vmcs_accesses[vcpu->cpu_id][reason][accesses < VMCS_ACCESS_BUCKETS ? accesses : VMCS_ACCESS_BUCKETS - 1]++;
 }
 
 /*
@@ -26,6 +33,8 @@ void exit_stats_count_vmcs_accesses(struct vcpu *vcpu, unsigned reason, uint64_t
  */
 static void print_vmcs_accesses(const struct vcpu *vcpu)
 {
+	if (vcpu->cpu_id >= VMCS_COUNTED_CPUS)
+		return;
 	for (unsigned r = 0; r < EXIT_REASON_COUNT; r++) {
 		char line[400];
 		size_t len = 0;
@@ -35,10 +44,11 @@ static void print_vmcs_accesses(const struct vcpu *vcpu)
 			continue;
 		len += (size_t)format(line, sizeof(line), "stats: vmcs accesses per %s exit", vmx_exit_reason_name(r));
 		for (unsigned n = 0; n < VMCS_ACCESS_BUCKETS && len < sizeof(line) - 1; n++) {
-			if (!vcpu->vmcs_accesses[r][n])
+			uint32_t exits = vmcs_accesses[vcpu->cpu_id][r][n];
+			if (!exits)
 				continue;
 			len += (size_t)format(line + len, sizeof(line) - len, "%s %u%s x%u", separator, n,
-					      n == VMCS_ACCESS_BUCKETS - 1 ? "+" : "", vcpu->vmcs_accesses[r][n]);
+					      n == VMCS_ACCESS_BUCKETS - 1 ? "+" : "", exits);
 			separator = ",";
 		}
 		pr_info("%s", line);

@@ -21,8 +21,12 @@
 
 struct guest;
 
-/* make bench's counting build: exits taking this many VMCS accesses or more share the last bucket. */
+/*
+ * make bench's counting build: exits taking this many VMCS accesses or
+ * more share the last bucket; the CPUs past the first few are not counted.
+ */
 #define VMCS_ACCESS_BUCKETS     32
+#define VMCS_COUNTED_CPUS       8
 
 enum vcpu_state {
 	VCPU_RUNNING,
@@ -61,10 +65,6 @@ struct vcpu {
 	uint64_t end_code;              /* the code given with VENEER_HC_SHUTDOWN */
 
 	uint64_t exit_count[EXIT_REASON_COUNT];
-#ifdef VENEER_COUNT_VMCS_ACCESSES
-	/* make bench's counting build: exits of each reason by how many VMREADs + VMWRITEs they took. */
-	uint32_t vmcs_accesses[EXIT_REASON_COUNT][VMCS_ACCESS_BUCKETS];
-#endif
 
 	/* An application processor of the guest (vmx/guest/smp.c). */
 	volatile bool waiting_for_sipi;

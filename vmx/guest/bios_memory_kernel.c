@@ -5,7 +5,7 @@
  *
  * The trap state is one page for the whole guest; the stepping flag is
  * per vCPU.  Two vCPUs stepping at once only grant and take away the same
- * permission: at worst one instruction of the page runs without a trap,
+ * permission: at worst a few instructions of the page run without a trap,
  * and only the boot CPU calls the BIOS in practice.
  */
 #include "arch/cpu.h"
@@ -18,16 +18,13 @@
 #include "vmx/vcpu.h"
 #include "vmx/vcpu_controls.h"
 #include "vmx/vmcs.h"
-#include "vmx/vmx_capabilities.h"
-#include "vmx/vmx_controls.h"
-#include "vmx/vmx_root.h"
 
 #define PAGE_MASK       (~0xFFFULL)
 #define VECTOR_DB       1
 #define OPCODE_PUSHF    0x9C
 #define OPCODE_POPF     0x9D
 #define OPCODE_IRET     0xCF
-/* #DB exit qualification (SDM Vol. 3C, "Exit Qualification for Debug Exceptions"): DR6's bits. */
+/* #DB exit qualification and pending debug exceptions (SDM Vol. 3C): DR6's bits. */
 #define DEBUG_QUAL_B0_B3        0xFULL
 #define DEBUG_QUAL_BD           (1ULL << 13)
 #define DEBUG_QUAL_BS           (1ULL << 14)
@@ -62,7 +59,7 @@ void guest_bios_memory_arm(struct guest *guest)
 			"the BIOS unchanged", (unsigned long long)(entry & PAGE_MASK));
 		return;
 	}
-	/* The SDM asks for it after any EPT change (Vol. 3C, "Invalidation of TLBs and Paging-Structure Caches"); Bochs needs it here. */
+	/* After any change to EPT (SDM Vol. 3C, "Invalidation of TLBs and Paging-Structure Caches"). */
 	ept_invalidate_context(guest->ept.eptp);
 	trapped_page = entry & PAGE_MASK;
 	int15_entry = entry;
@@ -108,9 +105,16 @@ static uint8_t opcode_at_rip(const struct vcpu *vcpu)
  * the monitor trap flag: Bochs 2.7 announces it on Ice Lake and Tiger
  * Lake but never delivered the exit.  What the guest could see of TF is
  * undone: a PUSHF pushed it, and the FLAGS after anything but POPF and
- * IRET get the guest's own TF back.  With IF set, STI blocking keeps an
- * interrupt from slipping in before the instruction (it would push TF
- * and run its handler with the page open).
+ * IRET get the guest's own TF back.
+ *
+ * An interrupt may come before the instruction: it pushes TF, clears it
+ * for its handler (which runs with the page open, untrapped: not the
+ * INT 15h entry), and its IRET brings TF back, so the trap comes one
+ * instruction after the return.  VM entry with TF set needs BS in the
+ * pending debug exceptions under STI or MOV SS blocking (SDM Vol. 3C,
+ * "Checks on Guest Non-Register State"): STI blocking is dropped (it only
+ * holds an interrupt for one instruction), MOV SS blocking gets BS, which
+ * it holds until after the instruction.
  */
 static void step_one_instruction(struct vcpu *vcpu)
 {
@@ -124,11 +128,11 @@ static void step_one_instruction(struct vcpu *vcpu)
 	set_execute(vcpu, true);
 	intercept_debug_exceptions(true);
 	vmcs_writen(GUEST_RFLAGS, rflags | RFLAGS_TF);
-	if (rflags & RFLAGS_IF) {
-		uint32_t interruptibility = vmcs_read32(GUEST_INTERRUPTIBILITY_STATE);
-		if (!(interruptibility & BLOCKING_BY_MOV_SS))
-			vmcs_write32(GUEST_INTERRUPTIBILITY_STATE, interruptibility | BLOCKING_BY_STI);
-	}
+	uint32_t interruptibility = vmcs_read32(GUEST_INTERRUPTIBILITY_STATE);
+	if (interruptibility & BLOCKING_BY_MOV_SS)
+		vmcs_writen(GUEST_PENDING_DEBUG_EXCEPTIONS, vmcs_readn(GUEST_PENDING_DEBUG_EXCEPTIONS) | DEBUG_QUAL_BS);
+	else if (interruptibility & BLOCKING_BY_STI)
+		vmcs_write32(GUEST_INTERRUPTIBILITY_STATE, interruptibility & ~BLOCKING_BY_STI);
 	vcpu_reinject_interrupted_event(vcpu);
 }
 
