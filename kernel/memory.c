@@ -261,7 +261,7 @@ void memory_release_default_smbase_area(void)
 	memset((void *)(uintptr_t)DEFAULT_SMBASE_AREA, 0, DEFAULT_SMBASE_AREA_END - DEFAULT_SMBASE_AREA);
 	range_set_remove(&plan.owned, DEFAULT_SMBASE_AREA, DEFAULT_SMBASE_AREA_END);
 	own_smbase_area = false;
-	pr_info("memory: [%#010llx-%#010llx) default SMBASE area given back to the guest, zeroed: no CPU's SMBASE is there",
+	pr_debug("memory: [%#010llx-%#010llx) default SMBASE area given back to the guest, zeroed: no CPU's SMBASE is there",
 		DEFAULT_SMBASE_AREA, DEFAULT_SMBASE_AREA_END);
 }
 

@@ -159,11 +159,11 @@ static void report(uint32_t apic, enum smbase_route route)
 	}
 	switch (route) {
 	case SMBASE_MOVED:
-		pr_info("smm: APIC ID %u: SMBASE %#x -> %#x, moved by veneer (revision %#x)", apic, seen, moved_to,
+		pr_debug("smm: APIC ID %u: SMBASE %#x -> %#x, moved by veneer (revision %#x)", apic, seen, moved_to,
 			revision);
 		break;
 	case SMBASE_NOT_DEFAULT:
-		pr_info("smm: APIC ID %u: SMBASE not the default, the firmware's SMM handler answered", apic);
+		pr_debug("smm: APIC ID %u: SMBASE not the default, the firmware's SMM handler answered", apic);
 		break;
 	case SMBASE_NO_RELOCATION:
 		pr_warn("smm: APIC ID %u: SMM revision %#x cannot relocate SMBASE (bit 17 clear); guard kept",
@@ -246,13 +246,17 @@ void smbase_move_all(void)
 		guard = true;
 
 	if (moved_count)
-		pr_info("memory: [%#010llx-%#010llx) veneer's SMRAM: entry points (RSM) and state save areas of %u CPU(s)",
+		pr_debug("memory: [%#010llx-%#010llx) veneer's SMRAM: entry points (RSM) and state save areas of %u CPU(s)",
 			(unsigned long long)(uintptr_t)region,
 			(unsigned long long)(uintptr_t)region + smbase_region_bytes(cpus), moved_count);
 	else
 		free_pages(region, pages);
-	if (guard)
+	if (guard) {
 		memory_guard_default_smbase_area();
-	else
-		memory_release_default_smbase_area();
+		return;
+	}
+	memory_release_default_smbase_area();
+	/* One line at the default loglevel: every character costs start-up time at the UART's pace. */
+	pr_info("smm: SMBASE moved by veneer on %u CPU(s), by the firmware on %u; 0x30000-0x40000 given back",
+		moved_count, cpus - moved_count);
 }

@@ -238,7 +238,7 @@ void vmx_enable_this_cpu(void)
 	}
 	cpu->in_vmx_root = true;
 	pr_debug("vmx: CPU %u: VMXON region at %#llx", cpu->cpu_id, (unsigned long long)region);
-	pr_info("vmx: CPU %u in VMX root operation", cpu->cpu_id);
+	pr_debug("vmx: CPU %u in VMX root operation", cpu->cpu_id);     /* the boot CPU says "all N CPUs" at info */
 	return;
 
 failed:

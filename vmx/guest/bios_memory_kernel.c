@@ -63,8 +63,7 @@ void guest_bios_memory_arm(struct guest *guest)
 	ept_invalidate_context(guest->ept.eptp);
 	trapped_page = entry & PAGE_MASK;
 	int15_entry = entry;
-	pr_info("guest: the BIOS's INT 15h at %04x:%04x answers E820h and E801h from the guest's memory map "
-		"(veneer watches page %#llx)", segment, offset, (unsigned long long)trapped_page);
+	pr_info("guest: INT 15h E820h/E801h answered from the guest's map (BIOS entry %04x:%04x)", segment, offset);
 }
 
 /* The page's execute permission, on (one step) or off (the trap), invalidated on this CPU. */

@@ -8,6 +8,7 @@
 #include "vmx/guest/boot.h"
 #include "vmx/guest/test_guest.h"
 
+#define MODULE_ECHO_MAX 60      /* characters of the module's command line the log shows */
 #define FAIL(...) do { format(error, error_size, __VA_ARGS__); return false; } while (0)
 
 void guest_boot_move(void *dst, const void *src, size_t size)
@@ -222,8 +223,10 @@ bool guest_boot_prepare(struct guest *guest, const struct mb2_info *info, size_t
 	if (boot.kind == GUEST_IMAGE_UNKNOWN)
 		FAIL("unknown format: not a Linux bzImage, a Multiboot or Multiboot2 kernel, or an ELF test guest");
 
-	pr_info("guest: module %zu '%s' is a %s (%llu KiB)", kernel_index, boot.kernel->cmdline,
-		guest_image_kind_name(boot.kind),
+	/* The command line's start names the module; the rest (the guest reports it) costs start-up time at the UART. */
+	bool long_line = strlen(boot.kernel->cmdline) > MODULE_ECHO_MAX;
+	pr_info("guest: module %zu '%.*s%s' is a %s (%llu KiB)", kernel_index, MODULE_ECHO_MAX, boot.kernel->cmdline,
+		long_line ? "..." : "", guest_image_kind_name(boot.kind),
 		(unsigned long long)((boot.kernel->end - boot.kernel->start) >> 10));
 	switch (boot.kind) {
 	case GUEST_IMAGE_LINUX:
