@@ -12,7 +12,9 @@
  * which veneer does not answer: the BIOS runs it, under veneer one
  * instruction at a time through the watched page, and the CPU must come
  * back with TF clear and the table's address the BIOS gives natively (the
- * differential scenario compares that line).  It uses the other CPU: run
+ * differential scenario compares that line).  C0h once more with TF set
+ * and a #DB handler of the stub's own: as many single-step traps must
+ * reach it as natively (veneer's own TF steps must not show).  It uses the other CPU: run
  * it only when named.
  */
 #include <stdint.h>
@@ -34,6 +36,7 @@
 #define RESULT_E801             0x810           /* AX, BX, CX, DX, then FLAGS */
 #define RESULT_C0               0x81A           /* FLAGS after the call, ES, BX */
 #define RESULT_ENTRIES          0x820           /* 24-byte slots */
+#define RESULT_TRAPS            0xF00           /* single-step #DBs counted around C0h with TF set */
 #define RESULT_MAX_ENTRIES      64
 #define DONE_VALUE              0x600DB105u
 
@@ -92,7 +95,31 @@ asm(".pushsection .rodata.bios_stub, \"a\"\n"
     "	popw 0x81A\n"
     "	movw %es, 0x81C\n"
     "	movw %bx, 0x81E\n"
-    "	movl $0x600DB105, 0x800\n"
+    /* C0h again with TF set, each single-step #DB counted by a handler of the stub's own. */
+    "	xorw %ax, %ax\n"
+    "	movw %ax, %es\n"
+    "	movl %es:4, %eax\n"
+    "	movl %eax, 0xF04\n"
+    "	movw $(7f - bios_stub_start), %es:4\n"
+    "	movw %cs, %es:6\n"
+    "	pushfw\n"
+    "	popw %ax\n"
+    "	orw $0x100, %ax\n"
+    "	pushw %ax\n"
+    "	popfw\n"
+    "	movb $0xC0, %ah\n"
+    "	int $0x15\n"
+    "	pushfw\n"
+    "	popw %ax\n"
+    "	andw $0xFEFF, %ax\n"
+    "	pushw %ax\n"
+    "	popfw\n"
+    "	movl 0xF04, %eax\n"
+    "	movl %eax, %es:4\n"
+    "	jmp 8f\n"
+    "7:	incw %cs:0xF00\n"
+    "	iret\n"
+    "8:	movl $0x600DB105, 0x800\n"
     "6:	cli\n"
     "	hlt\n"
     "	jmp 6b\n"
@@ -201,7 +228,7 @@ GUEST_TEST(bios_memory_map, "bios", "bios-memory-map", TEST_DESTRUCTIVE)
 	}
 
 	volatile uint8_t *stub = phys(STUB_ADDRESS);
-	for (unsigned i = 0; i < RESULT_ENTRIES + RESULT_MAX_ENTRIES * 24; i++)
+	for (unsigned i = 0; i < RESULT_TRAPS + 8; i++)
 		stub[i] = 0;
 	for (unsigned i = 0; i < (unsigned)(bios_stub_end - bios_stub_start); i++)
 		stub[i] = bios_stub_start[i];
@@ -256,4 +283,7 @@ GUEST_TEST(bios_memory_map, "bios", "bios-memory-map", TEST_DESTRUCTIVE)
 	guest_printf("INFO: BIOS C0h: CF=%u ES:BX=%04x:%04x", flags & 1, *(volatile uint16_t *)(stub + RESULT_C0 + 2),
 		     *(volatile uint16_t *)(stub + RESULT_C0 + 4));
 	check(!(flags & 0x100), "C0h: the CPU came back with TF set (FLAGS 0x%x)", flags);
+	uint16_t traps = *(volatile uint16_t *)(stub + RESULT_TRAPS);
+	guest_printf("INFO: BIOS C0h with TF set: %u single-step trap(s)", traps);
+	check(traps > 0, "C0h with TF set: no single-step trap reached the program's own #DB handler");
 }
