@@ -39,6 +39,7 @@
 #define CR4_PKE         (1ULL << 22)
 
 #define RFLAGS_CF       (1ULL << 0)
+#define RFLAGS_RESERVED_1 (1ULL << 1)   /* always 1 (SDM Vol. 1, 3.4.3) */
 #define RFLAGS_TF       (1ULL << 8)
 #define RFLAGS_ZF       (1ULL << 6)
 #define RFLAGS_IF       (1ULL << 9)

@@ -1,6 +1,7 @@
 /* HLT, XSETBV, INVD/WBINVD, undefined instructions and the preemption timer. */
 #include "arch/cpu.h"
 #include "arch/cpuid.h"
+#include "arch/exceptions.h"
 #include "kernel/log.h"
 #include "kernel/shutdown.h"
 #include "vmx/exit_handlers.h"
@@ -101,7 +102,7 @@ bool handle_exception(struct vcpu *vcpu)
 	uint32_t raw = vmcs_read32(VM_EXIT_INTERRUPTION_INFORMATION);
 	struct vmx_interruption_info info = vmx_decode_interruption_info(raw);
 
-	if (info.vector == 1 && info.type == VMX_INTR_HARDWARE_EXCEPTION &&
+	if (info.vector == VECTOR_DB && info.type == VMX_INTR_HARDWARE_EXCEPTION &&
 	    guest_bios_memory_step_done(vcpu, vmcs_readn(EXIT_QUALIFICATION)))
 		return true;
 	pr_error("vcpu: exception exit on CPU %u (vector %u, %s) that veneer did not ask for", vcpu->cpu_id,

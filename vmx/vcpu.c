@@ -184,7 +184,7 @@ void vcpu_load_guest_state(struct vcpu *vcpu, const struct guest_entry *e)
 
 	vmcs_writen(GUEST_RIP, e->rip);
 	vmcs_writen(GUEST_RSP, e->rsp);
-	vmcs_writen(GUEST_RFLAGS, 0x2);         /* bit 1 is reserved as 1; interrupts off */
+	vmcs_writen(GUEST_RFLAGS, RFLAGS_RESERVED_1);   /* interrupts off */
 	vmcs_writen(GUEST_DR7, DR7_INIT);
 	vmcs_write64(GUEST_IA32_DEBUGCTL, 0);
 	vmcs_write32(GUEST_IA32_SYSENTER_CS, 0);

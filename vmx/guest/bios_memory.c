@@ -26,27 +26,20 @@ bool bios_e820_entry(const struct guest_memory_map *map, uint32_t index, uint8_t
 
 /*
  * The end of the memory E801h counts from address: RAM and ACPI tables
- * (type 3, RAM the OS may reclaim) unbroken from there, as the BIOSes
- * count it (Bochs's and SeaBIOS both give the RAM below 4 GiB, the ACPI
- * tables at its top included).  veneer's reserved block ends the run.
+ * unbroken from there, as the BIOSes count it (Bochs's and SeaBIOS both
+ * give the RAM below 4 GiB, the ACPI tables at its top included).
+ * veneer's reserved block ends the run.  The map is sorted
+ * (guest_memory_map_build), so one pass follows a run over its entries.
  */
-#define GUEST_MEMORY_ACPI       3
-
 static uint64_t e801_run_end(const struct guest_memory_map *map, uint64_t address)
 {
 	uint64_t end = address;
-	bool grew = true;
 
-	while (grew) {                  /* sorted, but an available run may be split over entries */
-		grew = false;
-		for (size_t i = 0; i < map->count; i++) {
-			const struct guest_map_entry *e = &map->entries[i];
-			bool counted = e->type == GUEST_MEMORY_AVAILABLE || e->type == GUEST_MEMORY_ACPI;
-			if (counted && e->base <= end && e->base + e->length > end) {
-				end = e->base + e->length;
-				grew = true;
-			}
-		}
+	for (size_t i = 0; i < map->count; i++) {
+		const struct guest_map_entry *e = &map->entries[i];
+		bool counted = e->type == GUEST_MEMORY_AVAILABLE || e->type == GUEST_MEMORY_ACPI;
+		if (counted && e->base <= end && e->base + e->length > end)
+			end = e->base + e->length;
 	}
 	return end;
 }

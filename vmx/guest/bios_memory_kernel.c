@@ -9,6 +9,7 @@
  * and only the boot CPU calls the BIOS in practice.
  */
 #include "arch/cpu.h"
+#include "arch/exceptions.h"
 #include "kernel/log.h"
 #include "vmx/ept.h"
 #include "vmx/guest/bios_memory.h"
@@ -20,7 +21,6 @@
 #include "vmx/vmcs.h"
 
 #define PAGE_MASK       (~0xFFFULL)
-#define VECTOR_DB       1
 #define OPCODE_PUSHF    0x9C
 #define OPCODE_POPF     0x9D
 #define OPCODE_IRET     0xCF
@@ -28,7 +28,6 @@
 #define DEBUG_QUAL_B0_B3        0xFULL
 #define DEBUG_QUAL_BD           (1ULL << 13)
 #define DEBUG_QUAL_BS           (1ULL << 14)
-#define RFLAGS_RESERVED_1       (1ULL << 1)     /* reads as 1 (SDM Vol. 1, 3.4.3) */
 
 static uint64_t trapped_page;           /* 0: no trap */
 static uint64_t int15_entry;            /* segment * 16 + offset: a real-mode linear address */

@@ -18,6 +18,7 @@
 /* The e820 / Multiboot types (the same numbers in both). */
 #define GUEST_MEMORY_AVAILABLE  1
 #define GUEST_MEMORY_RESERVED   2
+#define GUEST_MEMORY_ACPI       3       /* ACPI tables: RAM the OS may reclaim */
 
 #define GUEST_MAP_MAX           128     /* E820_MAX_ENTRIES_ZEROPAGE, the zero page's room */
 
