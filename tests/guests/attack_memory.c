@@ -23,6 +23,7 @@
 #include "tests/guests/runtime/trap.h"
 #include "tests/guests/runtime/veneer_memory.h"
 #include "tests/guests/runtime/x86.h"
+#include "tests/guests/runtime/xapic.h"
 
 #define KiB                     (1ull << 10)
 #define MiB                     (1ull << 20)
@@ -37,16 +38,6 @@
 #define WINDOW_PAGE_1_TEXT      "0x8000001000"          /* WINDOW_4K(1), for the probe table */
 
 #define APIC_DEFAULT_BASE       0xFEE00000u
-#define APIC_ID                 0x020
-#define APIC_TPR                0x080
-#define APIC_ICR_LOW            0x300
-#define APIC_ICR_HIGH           0x310
-#define ICR_DELIVERY_FIXED      (0u << 8)
-#define ICR_DELIVERY_LOWEST     (1u << 8)
-#define ICR_DELIVERY_SMI        (2u << 8)
-#define ICR_DELIVERY_NMI        (4u << 8)
-#define ICR_SEND_PENDING        (1u << 12)
-#define ICR_LEVEL_ASSERT        (1u << 14)
 
 static uint64_t window_pdpt[512] __attribute__((aligned(4096)));
 static uint64_t window_pd[512] __attribute__((aligned(4096)));
@@ -191,7 +182,7 @@ GUEST_TEST(attack_mem_xapic_cross, "attack", "attack-mem-xapic-cross", TEST_DEST
 	}
 	window_install();
 	uint32_t high = *(volatile uint32_t *)window_map_4k(2, 4 * GiB);  /* EPT maps it now */
-	volatile uint32_t *tpr = apic_register(APIC_TPR);
+	volatile uint32_t *tpr = apic_register(XAPIC_TPR);
 
 	guest_printf("ATTACK: xAPIC TPR write ending at a page boundary, next page not present");
 	check(store_at_page_end(0, (uint32_t *)tpr, 0x20) != PROBE_NONE, "the fetch from the next page did not fault");
@@ -279,10 +270,10 @@ GUEST_TEST(attack_string_io, "attack", "attack-string-io", TEST_DESTRUCTIVE)
 /* Sends one IPI through the xAPIC (veneer emulates the ICR write) and waits until the APIC has sent it. */
 static bool send_ipi(uint32_t destination, uint32_t command)
 {
-	*apic_register(APIC_ICR_HIGH) = destination << 24;
-	*apic_register(APIC_ICR_LOW) = command;
+	*apic_register(XAPIC_ICR_HIGH) = destination << 24;
+	*apic_register(XAPIC_ICR_LOW) = command;
 	for (unsigned spins = 0; spins < 100000; spins++)
-		if (!(*apic_register(APIC_ICR_LOW) & ICR_SEND_PENDING))
+		if (!(*apic_register(XAPIC_ICR_LOW) & ICR_SEND_PENDING))
 			return true;
 	return false;
 }
@@ -301,7 +292,7 @@ static uint32_t other_apic_id(void)
 
 	if (cmdline_value(entry_state.cmdline, "target", text, sizeof(text)) && parse_number(text, &id))
 		return (uint32_t)id;
-	return (*apic_register(APIC_ID) >> 24) ^ 1;
+	return (*apic_register(XAPIC_ID) >> 24) ^ 1;
 }
 
 /*
@@ -384,8 +375,6 @@ GUEST_TEST(attack_nmi_idle, "attack", "attack-nmi-idle", TEST_DESTRUCTIVE)
 #define STUB_NMIS               0x104u          /* dword: NMIs taken */
 #define STUB_STARTS             0x108u          /* word: times started */
 #define STUB_FLAG               0x100u          /* idle stub: byte set to 0x5A */
-#define ICR_DELIVERY_INIT       (5u << 8)
-#define ICR_DELIVERY_STARTUP    (6u << 8)
 
 static const uint8_t busy_stub[] = {
 	0xFA,                                           /* 00: cli */
@@ -527,12 +516,12 @@ static bool stops(uint32_t stub)
 
 static bool start_cpu(uint32_t id, uint32_t stub)
 {
-	bool sent = send_ipi(id, ICR_DELIVERY_INIT | ICR_LEVEL_ASSERT);
+	bool sent = send_ipi(id, ICR_INIT | ICR_LEVEL_ASSERT);
 
 	pause_a_while(20000);
-	sent &= send_ipi(id, ICR_DELIVERY_STARTUP | ICR_LEVEL_ASSERT | (stub >> 12));
+	sent &= send_ipi(id, ICR_STARTUP | ICR_LEVEL_ASSERT | (stub >> 12));
 	pause_a_while(2000);
-	sent &= send_ipi(id, ICR_DELIVERY_STARTUP | ICR_LEVEL_ASSERT | (stub >> 12));
+	sent &= send_ipi(id, ICR_STARTUP | ICR_LEVEL_ASSERT | (stub >> 12));
 	return sent;
 }
 
@@ -572,7 +561,7 @@ GUEST_TEST(attack_ipi_busy, "attack", "attack-ipi-busy", TEST_DESTRUCTIVE)
 		send_ipi(busy, ICR_DELIVERY_NMI | ICR_LEVEL_ASSERT);
 		pause_a_while(20000);
 	}
-	send_ipi(busy, ICR_DELIVERY_STARTUP | ICR_LEVEL_ASSERT | (IDLE_STUB >> 12));
+	send_ipi(busy, ICR_STARTUP | ICR_LEVEL_ASSERT | (IDLE_STUB >> 12));
 	pause_a_while(20000);
 	uint32_t nmis = stub_dword(BUSY_STUB, STUB_NMIS);
 	check(nmis >= 1 && nmis <= 10, "the busy CPU's NMI handler ran %u times for 10 NMIs", nmis);
@@ -582,9 +571,9 @@ GUEST_TEST(attack_ipi_busy, "attack", "attack-ipi-busy", TEST_DESTRUCTIVE)
 	guest_printf("ATTACK: the busy CPU took %u NMI(s)", nmis);
 
 	guest_printf("ATTACK: INIT at the busy CPU, then a SIPI");
-	send_ipi(busy, ICR_DELIVERY_INIT | ICR_LEVEL_ASSERT);
+	send_ipi(busy, ICR_INIT | ICR_LEVEL_ASSERT);
 	check(stops(BUSY_STUB), "the busy CPU still counts after INIT");
-	send_ipi(busy, ICR_DELIVERY_STARTUP | ICR_LEVEL_ASSERT | (BUSY_STUB >> 12));
+	send_ipi(busy, ICR_STARTUP | ICR_LEVEL_ASSERT | (BUSY_STUB >> 12));
 	pause_a_while(20000);
 	check(counting(BUSY_STUB), "the CPU does not count again after the SIPI");
 	check_eq("times the busy CPU started", stub_dword(BUSY_STUB, STUB_STARTS) & 0xFFFF, 2);
@@ -615,9 +604,9 @@ GUEST_TEST(attack_ipi_busy, "attack", "attack-ipi-busy", TEST_DESTRUCTIVE)
 	/* The processor stops at the INIT it sends itself: not one count after the WRMSR. */
 	pause_a_while(2000000);
 	check_eq("counts after the CPU sent INIT to itself", stub_dword(SELF_INIT_STUB, STUB_COUNTER), 0);
-	send_ipi(busy, ICR_DELIVERY_INIT | ICR_LEVEL_ASSERT);
+	send_ipi(busy, ICR_INIT | ICR_LEVEL_ASSERT);
 	pause_a_while(20000);
-	send_ipi(busy, ICR_DELIVERY_STARTUP | ICR_LEVEL_ASSERT | (BUSY_STUB >> 12));
+	send_ipi(busy, ICR_STARTUP | ICR_LEVEL_ASSERT | (BUSY_STUB >> 12));
 	check(started(BUSY_STUB, 3), "the CPU that INITed itself does not start again on a SIPI");
 	check(counting(BUSY_STUB), "the CPU that INITed itself does not count again after its SIPI");
 

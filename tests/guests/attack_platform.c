@@ -14,6 +14,7 @@
 #include "tests/guests/runtime/print.h"
 #include "tests/guests/runtime/report.h"
 #include "tests/guests/runtime/x86.h"
+#include "tests/guests/runtime/xapic.h"
 
 #define ATTACK (TEST_DESTRUCTIVE)
 
@@ -319,18 +320,15 @@ RESET_TEST(attack_cf8_rep_outsw, "attack-reset-cf8-rep-outsw", "rep outsw of 0x0
 
 /* INIT to the boot CPU itself: the BSP would restart at the reset vector, in the firmware. */
 #define APIC_BASE_ADDRESS       0xFEE00000u
-#define APIC_ID                 0x20
-#define APIC_ICR_LOW            0x300
-#define APIC_ICR_HIGH           0x310
 
 GUEST_TEST(attack_init_bsp, "attack-reset", "attack-reset-init-bsp", ATTACK)
 {
 	volatile uint32_t *apic = phys(APIC_BASE_ADDRESS);
-	uint32_t id = apic[APIC_ID / 4] >> 24;
+	uint32_t id = apic[XAPIC_ID / 4] >> 24;
 
 	guest_printf("RESET-ATTACK: INIT to the boot CPU (APIC ID %u)", id);
-	apic[APIC_ICR_HIGH / 4] = id << 24;
-	apic[APIC_ICR_LOW / 4] = 0x4500;        /* INIT, level assert, physical destination */
+	apic[XAPIC_ICR_HIGH / 4] = id << 24;
+	apic[XAPIC_ICR_LOW / 4] = 0x4500;        /* INIT, level assert, physical destination */
 	for (volatile unsigned long i = 0; i < 100000000ul; i++)
 		;
 	check(false, "still running a long time after INIT to the boot CPU");

@@ -20,16 +20,7 @@
 #include "tests/guests/runtime/report.h"
 #include "tests/guests/runtime/trap.h"
 #include "tests/guests/runtime/x86.h"
-
-/* xAPIC registers (SDM Vol. 3A, table "Local APIC Register Address Map"). */
-#define XAPIC_ID                0x020
-#define XAPIC_SVR               0x0F0
-#define SVR_APIC_ENABLE         (1u << 8)
-#define XAPIC_ICR_LOW           0x300
-#define XAPIC_ICR_HIGH          0x310
-#define ICR_DELIVERY_NMI        (4u << 8)
-#define ICR_SEND_PENDING        (1u << 12)
-#define ICR_LEVEL_ASSERT        (1u << 14)     /* also with INIT and SIPI below */
+#include "tests/guests/runtime/xapic.h"
 
 #define APIC_BASE_RESERVED_BIT9 (1ull << 9)
 
@@ -194,8 +185,6 @@ static const uint8_t ap_stub[] = {
 	0xEB, 0xFD,                                                                     /* jmp back to hlt */
 };
 
-#define ICR_INIT                0x00000500u
-#define ICR_STARTUP             0x00000600u
 
 GUEST_TEST(apic_x2apic_sipi, "apic", "apic-x2apic-sipi", TEST_DESTRUCTIVE)
 {

@@ -26,6 +26,7 @@
 #include "tests/guests/runtime/report.h"
 #include "tests/guests/runtime/trap.h"
 #include "tests/guests/runtime/x86.h"
+#include "tests/guests/runtime/xapic.h"
 
 #define STUB_ADDRESS            0x20000u        /* SIPI vector 0x20: CS = 0x2000, IP = 0 */
 /* The stub's results, at these offsets in its segment (the stub below uses the same numbers). */
@@ -132,13 +133,6 @@ asm(".pushsection .rodata.bios_stub, \"a\"\n"
     ".popsection\n");
 extern const uint8_t bios_stub_start[], bios_stub_end[];
 
-/* xAPIC registers (SDM Vol. 3A, table "Local APIC Register Address Map") and ICR commands. */
-#define XAPIC_ID                0x020
-#define XAPIC_ICR_LOW           0x300
-#define XAPIC_ICR_HIGH          0x310
-#define ICR_INIT                0x00000500u
-#define ICR_STARTUP             0x00000600u
-#define ICR_LEVEL_ASSERT        (1u << 14)
 
 struct range {
 	uint64_t start, end;
@@ -173,7 +167,7 @@ static void send_ipi(uint64_t apic_base, unsigned target, uint32_t command)
 
 	*high = target << 24;
 	*low = command;
-	for (unsigned long spin = 0; spin < 1000000 && (*low & (1u << 12)); spin++)
+	for (unsigned long spin = 0; spin < 1000000 && (*low & ICR_SEND_PENDING); spin++)
 		asm volatile("pause");
 }
 

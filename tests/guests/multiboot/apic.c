@@ -10,8 +10,8 @@
 #include "tests/guests/runtime/report.h"
 #include "tests/guests/runtime/trap.h"
 #include "tests/guests/runtime/x86.h"
+#include "tests/guests/runtime/xapic.h"
 
-#define XAPIC_ID        0x020
 
 void test_apic_restart(void)
 {
