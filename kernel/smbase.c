@@ -70,23 +70,19 @@ static bool answered(uint32_t apic)
 	return *slot(apic, SMM_PARAM_DONE) == SMM_RELOCATION_DONE;
 }
 
-static bool wait_for_answers(const uint32_t *apics, unsigned count, uint64_t microseconds)
+static bool wait_for_answer(uint32_t apic, uint64_t microseconds)
 {
 	uint64_t deadline = tsc_deadline_after_us(microseconds);
-	unsigned done;
 
 	do {
-		done = 0;
-		for (unsigned i = 0; i < count; i++)
-			done += answered(apics[i]);
-		if (done == count)
+		if (answered(apic))
 			return true;
 		cpu_relax();
 	} while (rdtsc() < deadline);
 	return false;
 }
 
-/* Run on each CPU veneer runs (smp_call_on_all): an SMI to itself, then a look at its slot. */
+/* Run on each CPU veneer runs, one at a time (smp_call_on): an SMI to itself, then a look at its slot. */
 static void smi_to_self(void)
 {
 	uint32_t apic = this_cpu()->apic_id;
@@ -97,41 +93,67 @@ static void smi_to_self(void)
 		smi_not_sent[apic] = true;
 		return;
 	}
-	wait_for_answers(&apic, 1, SELF_SMI_WATCH_US);
+	wait_for_answer(apic, SELF_SMI_WATCH_US);
 }
 
-static bool runs_veneer(uint32_t apic)
+/* veneer's index of the online CPU with this APIC ID, or -1 if veneer does not run it. */
+static int cpu_running(uint32_t apic)
 {
 	for (unsigned id = 0; id < MAX_CPUS; id++) {
 		struct percpu *cpu = percpu_of(id);
 		if (cpu && cpu->apic_id == apic && cpu->online)
-			return true;
+			return (int)id;
 	}
-	return false;
+	return -1;
 }
 
-/* One SMI at every CPU in apics: the ones veneer runs send it themselves, the boot CPU sends the others'. */
+static bool runs_veneer(uint32_t apic)
+{
+	return cpu_running(apic) >= 0;
+}
+
+/*
+ * One SMI at every CPU in apics, one CPU at a time: CPUs whose SMBASE is
+ * still the default one share one state save area (SMBASE + FE00H, SDM
+ * Vol. 3C, 34.4.1), so two of them in SMM together would each resume
+ * from the other's saved state.  The ones veneer runs send it themselves;
+ * the boot CPU sends the others'.  A CPU veneer does not run that does not
+ * answer ends the round (its SMI may still come, and must come alone):
+ * the CPUs after it are not sent one.  False if a CPU veneer runs did not
+ * do its part in time, or one did not answer.
+ */
 static bool smi_to_each(const uint32_t *apics, unsigned count)
 {
-	static uint32_t others[SMM_SLOT_COUNT];
-	unsigned other_count = 0;
-
 	for (unsigned i = 0; i < count; i++) {
-		*slot(apics[i], SMM_PARAM_DONE) = 0;
-		smi_not_sent[apics[i]] = false;
+		if (apics[i] < SMM_SLOT_COUNT) {
+			*slot(apics[i], SMM_PARAM_DONE) = 0;
+			smi_not_sent[apics[i]] = false;
+		}
 	}
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	if (!smp_call_on_all(smi_to_self))
-		return false;
 	for (unsigned i = 0; i < count; i++) {
-		if (runs_veneer(apics[i]))
-			continue;
-		if ((apics[i] > 0xFF && !apic_x2apic_mode()) || !apic_send_smi(apics[i]))
+		int cpu = cpu_running(apics[i]);
+		bool in_time;
+
+		if (apics[i] >= SMM_SLOT_COUNT) {
+			continue;               /* no slot: route_of reports it as not sent */
+		} else if (cpu >= 0) {
+			in_time = smp_call_on((unsigned)cpu, smi_to_self);
+			if (!in_time)
+				smi_not_sent[apics[i]] = true;  /* whatever its slot says later */
+		} else if ((apics[i] > 0xFF && !apic_x2apic_mode()) || !apic_send_smi(apics[i])) {
 			smi_not_sent[apics[i]] = true;
-		else
-			others[other_count++] = apics[i];
+			continue;
+		} else {
+			in_time = wait_for_answer(apics[i], OTHER_SMI_WAIT_US);
+		}
+		if (!in_time) {
+			for (unsigned later = i + 1; later < count; later++)
+				if (apics[later] < SMM_SLOT_COUNT)
+					smi_not_sent[apics[later]] = true;
+			return false;
+		}
 	}
-	wait_for_answers(others, other_count, OTHER_SMI_WAIT_US);
 	return true;
 }
 

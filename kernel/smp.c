@@ -278,6 +278,32 @@ void smp_start_cpus(unsigned max_cpus)
 		max_cpus && listed > max_cpus ? " (limited by cpus= on the command line)" : "");
 }
 
+/* Waits (bounded by deadline) until cpu has done the work it was given; the log drains meanwhile. */
+static bool work_done_by(struct percpu *cpu, unsigned id, uint64_t deadline)
+{
+	while (__atomic_load_n(&cpu->work, __ATOMIC_ACQUIRE) && rdtsc() < deadline)
+		log_pump();
+	if (__atomic_load_n(&cpu->work, __ATOMIC_ACQUIRE)) {
+		pr_error("smp: CPU %u did not finish its work in time", id);
+		return false;
+	}
+	return true;
+}
+
+bool smp_call_on(unsigned cpu_id, void (*fn)(void))
+{
+	struct percpu *cpu = percpu_of(cpu_id);
+
+	if (!cpu || !cpu->online)
+		return false;
+	if (cpu == this_cpu()) {
+		fn();
+		return true;
+	}
+	smp_give_work(cpu, fn);
+	return work_done_by(cpu, cpu_id, tsc_deadline_after_us(WORK_TIMEOUT_US));
+}
+
 bool smp_call_on_all(void (*fn)(void))
 {
 	struct percpu *self = this_cpu();
@@ -292,14 +318,8 @@ bool smp_call_on_all(void (*fn)(void))
 	uint64_t deadline = tsc_deadline_after_us(WORK_TIMEOUT_US);
 	for (unsigned id = 0; id < MAX_CPUS; id++) {
 		struct percpu *cpu = percpu_of(id);
-		if (!cpu || cpu == self || !cpu->online)
-			continue;
-		while (__atomic_load_n(&cpu->work, __ATOMIC_ACQUIRE) && rdtsc() < deadline)
-			log_pump();
-		if (cpu->work) {
-			pr_error("smp: CPU %u did not finish its work in time", id);
+		if (cpu && cpu != self && cpu->online && !work_done_by(cpu, id, deadline))
 			all_done = false;
-		}
 	}
 	return all_done;
 }
