@@ -132,20 +132,21 @@ static bool smi_to_each(const uint32_t *apics, unsigned count)
 	}
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	for (unsigned i = 0; i < count; i++) {
-		int cpu = cpu_running(apics[i]);
+		uint32_t apic = apics[i];
 		bool in_time;
 
-		if (apics[i] >= SMM_SLOT_COUNT) {
+		if (apic >= SMM_SLOT_COUNT)
 			continue;               /* no slot: route_of reports it as not sent */
-		} else if (cpu >= 0) {
+		int cpu = cpu_running(apic);
+		if (cpu >= 0) {
 			in_time = smp_call_on((unsigned)cpu, smi_to_self);
 			if (!in_time)
-				smi_not_sent[apics[i]] = true;  /* whatever its slot says later */
-		} else if ((apics[i] > 0xFF && !apic_x2apic_mode()) || !apic_send_smi(apics[i])) {
-			smi_not_sent[apics[i]] = true;
+				smi_not_sent[apic] = true;      /* whatever its slot says later */
+		} else if ((apic > 0xFF && !apic_x2apic_mode()) || !apic_send_smi(apic)) {
+			smi_not_sent[apic] = true;
 			continue;
 		} else {
-			in_time = wait_for_answer(apics[i], OTHER_SMI_WAIT_US);
+			in_time = wait_for_answer(apic, OTHER_SMI_WAIT_US);
 		}
 		if (!in_time) {
 			for (unsigned later = i + 1; later < count; later++)
