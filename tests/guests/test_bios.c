@@ -2,20 +2,22 @@
  * The BIOS's memory calls from real mode, as Xen's trampoline makes them:
  * the other CPU (cpus=2 on the command line) is started by INIT-SIPI-SIPI
  * at a real-mode stub that asks INT 15h for the memory map (E820h, until
- * EBX comes back 0) and for E801h's counts, and halts.  The map the BIOS
- * gives must describe the memory as the map this program was booted with
- * does (both sorted, touching ranges of one type joined): natively both
- * are the firmware's; under veneer both must show veneer's memory
- * reserved (vmx/guest/bios_memory.h), or a kernel that trusts the BIOS
- * would write there.  E801h's counts must end where the RAM and the ACPI
- * tables from 1 MiB end.  Then C0h (the BIOS's configuration table),
- * which veneer does not answer: the BIOS runs it, under veneer one
- * instruction at a time through the watched page, and the CPU must come
- * back with TF clear and the table's address the BIOS gives natively (the
- * differential scenario compares that line).  C0h once more with TF set
- * and a #DB handler of the stub's own: as many single-step traps must
- * reach it as natively (veneer's own TF steps must not show).  It uses the other CPU: run
- * it only when named.
+ * EBX comes back 0), for E801h's counts and for 88h's extended memory
+ * size, and halts.  The map the BIOS gives must describe the memory as
+ * the map this program was booted with does (both sorted, touching ranges
+ * of one type joined): natively both are the firmware's; under veneer
+ * both must show veneer's memory reserved (vmx/guest/bios_memory.h), or a
+ * kernel that trusts the BIOS would write there.  E801h's counts, and
+ * 88h's up to its 63 MiB cap, must end where the RAM and the ACPI tables
+ * from 1 MiB end (with less than 64 MiB of RAM veneer's block is in 88h's
+ * range).  Then C0h (the BIOS's configuration table), which veneer does
+ * not answer: the BIOS runs it, under veneer one instruction at a time
+ * through the watched page, and the CPU must come back with TF clear and
+ * the table's address the BIOS gives natively (the differential scenario
+ * compares that line).  C0h once more with TF set and a #DB handler of
+ * the stub's own: as many single-step traps must reach it as natively
+ * (veneer's own TF steps must not show).  It uses the other CPU: run it
+ * only when named.
  */
 #include <stdint.h>
 
@@ -38,10 +40,12 @@
 #define RESULT_C0               0x81A           /* FLAGS after the call, ES, BX */
 #define RESULT_ENTRIES          0x820           /* 24-byte slots */
 #define RESULT_TRAPS            0xF00           /* single-step #DBs counted around C0h with TF set */
+#define RESULT_88               0xF08           /* AX, then FLAGS */
 #define RESULT_MAX_ENTRIES      64
 #define DONE_VALUE              0x600DB105u
 
 #define MIB                     0x100000ull
+#define EXTENDED_KIB_MAX        0xFC00u         /* 88h's cap, 63 MiB: Bochs's BIOS gives it from 64 MiB of RAM up */
 
 /*
  * Real mode, CS = DS = ES = SS = 0x2000.  Each E820h call asks for 24
@@ -90,6 +94,13 @@ asm(".pushsection .rodata.bios_stub, \"a\"\n"
     "	movw %bx, 0x812\n"
     "	movw %cx, 0x814\n"
     "	movw %dx, 0x816\n"
+    /* 88h with CF set first: the answer must clear it. */
+    "	movw $0x8800, %ax\n"
+    "	stc\n"
+    "	int $0x15\n"
+    "	pushfw\n"
+    "	popw 0xF0A\n"
+    "	movw %ax, 0xF08\n"
     "	movb $0xC0, %ah\n"
     "	int $0x15\n"
     "	pushfw\n"
@@ -204,6 +215,22 @@ static void check_e801(const volatile uint8_t *stub, const struct range *boot, s
 	check_eq("E801h: 64 KiB blocks from 16 MiB", bx, want_blocks > 0xFFFF ? 0xFFFF : want_blocks);
 }
 
+/*
+ * 88h: AX = KiB of extended memory from 1 MiB, counted as E801h counts
+ * (RAM and ACPI tables unbroken from 1 MiB) and capped at EXTENDED_KIB_MAX;
+ * CF clear.
+ */
+static void check_88(const volatile uint8_t *stub, const struct range *boot, size_t boot_count)
+{
+	uint16_t ax = *(const volatile uint16_t *)(stub + RESULT_88), flags = *(const volatile uint16_t *)(stub + RESULT_88 + 2);
+	uint64_t kib = (e801_end(boot, boot_count) - MIB) >> 10;
+
+	guest_printf("INFO: BIOS 88h: AX=0x%x CF=%u", ax, flags & 1);
+	if (!check(!(flags & 1), "88h: CF set (FLAGS 0x%x)", flags))
+		return;
+	check_eq("88h: KiB from 1 MiB", ax, kib > EXTENDED_KIB_MAX ? EXTENDED_KIB_MAX : kib);
+}
+
 GUEST_TEST(bios_memory_map, "bios", "bios-memory-map", TEST_DESTRUCTIVE)
 {
 	char text[16];
@@ -222,7 +249,7 @@ GUEST_TEST(bios_memory_map, "bios", "bios-memory-map", TEST_DESTRUCTIVE)
 	}
 
 	volatile uint8_t *stub = phys(STUB_ADDRESS);
-	for (unsigned i = 0; i < RESULT_TRAPS + 8; i++)
+	for (unsigned i = 0; i < RESULT_88 + 4; i++)
 		stub[i] = 0;
 	for (unsigned i = 0; i < (unsigned)(bios_stub_end - bios_stub_start); i++)
 		stub[i] = bios_stub_start[i];
@@ -272,6 +299,7 @@ GUEST_TEST(bios_memory_map, "bios", "bios-memory-map", TEST_DESTRUCTIVE)
 			guest_printf("INFO: boot map [0x%llx, 0x%llx) type %u", (unsigned long long)boot[i].start,
 				     (unsigned long long)boot[i].end, boot[i].type);
 	check_e801(stub, boot, n_boot);
+	check_88(stub, boot, n_boot);
 
 	uint16_t flags = *(volatile uint16_t *)(stub + RESULT_C0);
 	guest_printf("INFO: BIOS C0h: CF=%u ES:BX=%04x:%04x", flags & 1, *(volatile uint16_t *)(stub + RESULT_C0 + 2),

@@ -110,3 +110,43 @@ TEST(bios_e801_caps_blocks_at_ffff)
 	EXPECT_EQ(kib, 15 * 1024);
 	EXPECT_EQ(blocks, 0xFFFF);
 }
+
+/* A bare Bochs machine of ram MiB: the ACPI tables in its last 64 KiB, as its BIOS's E820h gives them. */
+static struct guest_memory_map bare_bochs(uint64_t ram)
+{
+	struct guest_memory_map map = {
+		.entries = { { 0x0, 0x9F000, 1 }, { 0x100000, ram * MiB - 0x100000 - 0x10000, 1 },
+			     { ram * MiB - 0x10000, 0x10000, 3 }, { 0xFFFC0000, 0x40000, 2 } },
+		.count = 4,
+	};
+	return map;
+}
+
+TEST(bios_88_matches_the_bare_bochs_bios)
+{
+	/* What Bochs's BIOS answers natively (differential-bios-memory-map*'s native runs). */
+	static const struct { uint64_t ram; uint16_t ax; } measured[] = {
+		{ 32, 0x7C00 }, { 48, 0xBC00 }, { 64, 0xFC00 }, { 80, 0xFC00 }, { 512, 0xFC00 }, { 1000, 0xFC00 },
+	};
+
+	for (unsigned i = 0; i < sizeof(measured) / sizeof(measured[0]); i++) {
+		struct guest_memory_map map = bare_bochs(measured[i].ram);
+		EXPECT_EQ(bios_88_extended_kib(&map), measured[i].ax);
+	}
+}
+
+TEST(bios_88_stops_at_veneers_block_below_64_mib)
+{
+	/* 32 MiB, veneer's block at 24 MiB (differential-bios-memory-map-32m): 23 MiB from 1 MiB, not the BIOS's 31. */
+	static const struct guest_memory_map small = {
+		.entries = { { 0x0, 0x9F000, 1 }, { 0x100000, 23 * MiB, 1 }, { 24 * MiB, 0x465000, 2 },
+			     { 24 * MiB + 0x465000, 8 * MiB - 0x465000 - 0x10000, 1 }, { 32 * MiB - 0x10000, 0x10000, 3 } },
+		.count = 5,
+	};
+	static const struct guest_memory_map none = { .entries = { { 0x0, 0x9F000, 1 } }, .count = 1 };
+
+	EXPECT_EQ(bios_88_extended_kib(&small), 23 * 1024);
+	EXPECT_EQ(bios_88_extended_kib(&none), 0);
+	/* Above 64 MiB the block is past the cap: the bare machine's answer. */
+	EXPECT_EQ(bios_88_extended_kib(&pc), BIOS_EXTENDED_KIB_MAX);
+}

@@ -53,3 +53,10 @@ void bios_e801_counts(const struct guest_memory_map *map, uint16_t *kib_below_16
 	*kib_below_16m = (uint16_t)(below >> 10);
 	*blocks_above_16m = (uint16_t)(above < E801_BLOCKS_MAX ? above : E801_BLOCKS_MAX);
 }
+
+uint16_t bios_88_extended_kib(const struct guest_memory_map *map)
+{
+	uint64_t kib = (e801_run_end(map, MIB) - MIB) >> 10;
+
+	return (uint16_t)(kib < BIOS_EXTENDED_KIB_MAX ? kib : BIOS_EXTENDED_KIB_MAX);
+}

@@ -9,7 +9,7 @@
  * in memory, so it answers the call instead, unseen: the page that holds
  * the BIOS's INT 15h entry point is mapped without execute permission in
  * EPT; a fetch there exits, and when it is that entry point, in real mode,
- * with E820h or E801h asked, veneer gives the answer and returns from the
+ * with E820h, E801h or 88h asked, veneer gives the answer and returns from the
  * interrupt as the BIOS would (its IRET).  Every other instruction of that
  * page runs natively, one at a time: veneer grants execute for one
  * instruction with the guest's RFLAGS.TF set and #DB intercepted, and
@@ -24,6 +24,11 @@
  *   E801h: AX = CX = KiB of RAM from 1 MiB to 16 MiB, BX = DX = 64 KiB
  *     blocks from 16 MiB up, both as far as RAM and ACPI tables run
  *     unbroken from 1 MiB (what the BIOSes count), so up to veneer's block.
+ *   88h (AH; AL is not looked at): AX = KiB of extended memory from 1 MiB,
+ *     counted as E801h counts, at most FC00h (63 MiB; Bochs's BIOS gives
+ *     FC00h at 80, 512 and 1000 MiB, the bare RAM less 1 MiB below that);
+ *     CF clear.  On a machine with less than 64 MiB veneer's block lies in
+ *     that range, and the BIOS's answer (from the CMOS) would count it.
  *   anything else (other functions, E820h without 'SMAP'): the BIOS.
  *
  * The pure part (which entry, which counts) is here and unit-tested; the
@@ -41,6 +46,8 @@
 #define BIOS_E820_ENTRY_SIZE    20u
 #define BIOS_E820_FUNCTION      0xE820u
 #define BIOS_E801_FUNCTION      0xE801u
+#define BIOS_88_FUNCTION        0x88u           /* in AH */
+#define BIOS_EXTENDED_KIB_MAX   0xFC00u         /* 88h's cap, as the bare machine's BIOS has it */
 #define BIOS_UNSUPPORTED        0x86u           /* AH with CF set: "function not supported" */
 
 /* Where the BIOS's interrupt vectors and code are: the real-mode IVT and the ROM area. */
@@ -58,6 +65,9 @@ bool bios_e820_entry(const struct guest_memory_map *map, uint32_t index, uint8_t
 
 /* E801h's two counts: KiB between 1 and 16 MiB, 64 KiB blocks from 16 MiB, of the RAM (and ACPI tables) unbroken from 1 MiB. */
 void bios_e801_counts(const struct guest_memory_map *map, uint16_t *kib_below_16m, uint16_t *blocks_above_16m);
+
+/* 88h's AX: KiB of the RAM (and ACPI tables) unbroken from 1 MiB, at most BIOS_EXTENDED_KIB_MAX. */
+uint16_t bios_88_extended_kib(const struct guest_memory_map *map);
 
 /*
  * Kernel only (bios_memory_kernel.c).

@@ -62,7 +62,7 @@ void guest_bios_memory_arm(struct guest *guest)
 	ept_invalidate_context(guest->ept.eptp);
 	trapped_page = entry & PAGE_MASK;
 	int15_entry = entry;
-	pr_info("guest: INT 15h E820h/E801h answered from the guest's map (BIOS entry %04x:%04x)", segment, offset);
+	pr_info("guest: INT 15h E820h/E801h/88h answered from the guest's map (BIOS entry %04x:%04x)", segment, offset);
 }
 
 /* The page's execute permission, on (one step) or off (the trap), invalidated on this CPU. */
@@ -258,6 +258,12 @@ static enum answer answer_e801(struct vcpu *vcpu)
 	return return_from_interrupt(vcpu, false) ? ANSWERED : STOPPED;
 }
 
+static enum answer answer_88(struct vcpu *vcpu)
+{
+	set_low(&vcpu->regs.rax, bios_88_extended_kib(vcpu->guest->memory_map), 16);
+	return return_from_interrupt(vcpu, false) ? ANSWERED : STOPPED;
+}
+
 static enum answer answer_memory_call(struct vcpu *vcpu)
 {
 	if (vcpu_guest_cr0() & CR0_PE)
@@ -269,9 +275,10 @@ static enum answer answer_memory_call(struct vcpu *vcpu)
 		return answer_e820(vcpu);
 	case BIOS_E801_FUNCTION:
 		return answer_e801(vcpu);
-	default:
-		return NOT_ASKED;
 	}
+	if ((vcpu->regs.rax >> 8 & 0xFF) == BIOS_88_FUNCTION)
+		return answer_88(vcpu);
+	return NOT_ASKED;
 }
 
 bool guest_bios_memory_fetch(struct vcpu *vcpu, uint64_t gpa, bool *resume)
