@@ -17,15 +17,19 @@ GUEST_OUT := build/guests
 
 # The 32-bit tests as Multiboot kernels that GRUB boots by itself too
 # (tests/guests/native/), linked at 1 MiB and, for the loaders, at 2, 4
-# and 8 MiB.
+# and 8 MiB; and the 1 MiB one in an ELF64 file (mbtests32-elf64.elf), as
+# GNU Mach's amd64 image is: ELF64 headers, 32-bit code entered in
+# protected mode.
 MBTESTS_LINK_MIB := 1 2 4 8
-MBTESTS_IMAGES := $(GUEST_OUT)/mbtests32.elf $(patsubst %,$(GUEST_OUT)/mbtests32-at%m.elf,$(filter-out 1,$(MBTESTS_LINK_MIB)))
+MBTESTS_IMAGES := $(GUEST_OUT)/mbtests32.elf $(patsubst %,$(GUEST_OUT)/mbtests32-at%m.elf,$(filter-out 1,$(MBTESTS_LINK_MIB))) \
+	$(GUEST_OUT)/mbtests32-elf64.elf
 
 GUEST_IMAGES := $(GUEST_OUT)/testguest64.elf $(GUEST_OUT)/testguest32.elf \
 	$(GUEST_OUT)/benchguest64.elf $(MBTESTS_IMAGES)
 
 GUEST_CC := gcc
 GUEST_LD := ld
+GUEST_OBJCOPY := objcopy
 GUEST_Q := $(if $(V),,@)
 
 # -fno-toplevel-reorder keeps GUEST_TEST entries, and so the tests, in
@@ -107,6 +111,12 @@ $(GUEST_OUT)/mbtests32.elf: $(MBTESTS_OBJ) $(GUEST_DIR)/native/mbtests.ld
 $(GUEST_OUT)/mbtests32-at%m.elf: $(MBTESTS_OBJ) $(GUEST_DIR)/native/mbtests.ld
 	@$(if $(GUEST_Q),echo "  LD      $@")
 	$(GUEST_Q)$(call mbtests_link,$*)
+
+# The same sections and segments (p_paddr = p_vaddr), byte for byte, with
+# ELF64 headers; the Multiboot header stays in the file's first 8 KiB.
+$(GUEST_OUT)/mbtests32-elf64.elf: $(GUEST_OUT)/mbtests32.elf
+	@$(if $(GUEST_Q),echo "  OBJCOPY $@")
+	$(GUEST_Q)$(GUEST_OBJCOPY) -O elf64-x86-64 $< $@
 
 $(GUEST_OUT)/benchguest64.elf: $(GUEST_BENCH64_OBJ) $(GUEST_DIR)/guest64.ld
 	@$(if $(GUEST_Q),echo "  LD      $@")
