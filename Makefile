@@ -49,6 +49,8 @@ UNIT_CFLAGS := -std=gnu11 -O1 -g -I. -Itests/unit -DVENEER_HOST_TEST \
 include tests/guests/guests.mk
 # The Linux guest: Debian's kernel and a busybox initramfs, in build/linux.
 include tests/linux/linux.mk
+# Disk images the foreign boot loaders boot (memdisk's floppy): build/disks.
+include tests/disks/disks.mk
 
 all: $(BUILD)/veneer.elf $(BUILD)/veneer.iso
 
@@ -173,7 +175,7 @@ $(FOREIGN_DIR)/VERSION: scripts/fetch-foreign.sh
 foreign-kernels: $(FOREIGN_DIR)/VERSION
 
 # Everything the scenarios boot besides veneer itself.
-scenario-inputs: guests linux-guest $(BAD_GUESTS) foreign-kernels
+scenario-inputs: guests linux-guest disks $(BAD_GUESTS) foreign-kernels
 
 # The scenarios too long for make test (tag: long), e.g. Xen with dom0 to userspace.
 scenarios-long: all scenario-inputs

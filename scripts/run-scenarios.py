@@ -17,14 +17,17 @@ may appear once.
                            USB stick boots                        (cdrom)
   cpus: N                  number of CPUs                         (1)
   memory: MIB              guest memory                           (512)
-  kernel: veneer|linux|multiboot|multiboot2
+  kernel: veneer|linux|linux16|multiboot|multiboot2
                            what GRUB boots: veneer with Multiboot2, or, without
                            veneer (a native baseline), the first modules: file
                            with the cmdline: linux loads it with GRUB's 'linux'
-                           and the others with 'initrd'; multiboot and
-                           multiboot2 with 'multiboot'/'multiboot2' and the
-                           others with 'module'/'module2' and their module:
-                           arguments                              (veneer)
+                           and the others with 'initrd'; linux16 the same with
+                           'linux16' and 'initrd16', the real-mode entry (setup
+                           code below 640 KiB) that iPXE's .lkrn and memdisk
+                           want, on BIOS only; multiboot and multiboot2 with
+                           'multiboot'/'multiboot2' and the others with
+                           'module'/'module2' and their module: arguments
+                                                                  (veneer)
   cmdline: TEXT            veneer's (or Linux's) command line     (empty)
   timeout: SECONDS         longest the emulator may run           (60)
   expect-exit: N|nonzero|any|poweroff
@@ -32,7 +35,8 @@ may appear once.
                            status, or on Bochs the number in the final
                            "veneer: exit N" line; poweroff: the guest
                            powers the machine off through ACPI, and no
-                           exit line is needed       (0; kernel: linux: poweroff)
+                           exit line is needed
+                           (0; kernel: linux, linux16, multiboot*: poweroff)
   expect-bochs-panic: REGEX
                            the run ends with Bochs stopping on a "panic"
                            matching REGEX: the guest did something Bochs does
@@ -93,7 +97,8 @@ expression, with every ignore: line dropped and every strip: match cut
 out, must be the same lines in the same order, and there must be some.
 
   differential: yes        run natively too, and compare
-  native-loader: linux|multiboot|multiboot2      GRUB's command for the guest
+  native-loader: linux|linux16|multiboot|multiboot2
+                           GRUB's command for the guest
   native-end: poweroff|halt|bochs-panic
                            how the native run ends: ACPI power-off; the
                            guest stops or halts and the run ends once every
@@ -173,7 +178,10 @@ SINGLE_KEYS = {
 }
 MANY_KEYS = {"expect", "expect-count", "reject", "modules", "module", "tag", "expect-screen",
              "native-expect", "compare", "ignore", "strip"}
-NATIVE_KERNELS = ("linux", "multiboot", "multiboot2")
+NATIVE_KERNELS = ("linux", "linux16", "multiboot", "multiboot2")
+# GRUB's commands for a bzImage and its initrds: the 32-bit entry and the
+# real-mode one (GRUB 2.06's loader/i386/linux.c and loader/i386/pc/linux.c).
+LINUX_LOADERS = {"linux": ("linux", "initrd"), "linux16": ("linux16", "initrd16")}
 
 
 class ScenarioError(Exception):
@@ -369,11 +377,11 @@ def parse_scenario(path, build_dir):
         if sc.emulator != "bochs":
             raise ScenarioError(f"{rel}: bochs-cpu, bochs-ips and bochs-ignore-bad-msrs are "
                                 "only for emulator: bochs")
-    if sc.kernel == "linux":
+    if sc.kernel in LINUX_LOADERS:
         if not sc.modules:
-            raise ScenarioError(f"{rel}: kernel: linux needs a 'modules:' line naming the bzImage")
+            raise ScenarioError(f"{rel}: kernel: {sc.kernel} needs a 'modules:' line naming the bzImage")
         if sc.module_args or "grub-entry" in seen:
-            raise ScenarioError(f"{rel}: kernel: linux takes 'modules:' lines only "
+            raise ScenarioError(f"{rel}: kernel: {sc.kernel} takes 'modules:' lines only "
                                 "(no 'module:' arguments, no grub-entry)")
         if "expect-exit" not in seen and not sc.expect_timeout:
             sc.expect_exit = "poweroff"
@@ -384,6 +392,8 @@ def parse_scenario(path, build_dir):
             raise ScenarioError(f"{rel}: kernel: {sc.kernel} takes no grub-entry")
         if "expect-exit" not in seen and not sc.expect_timeout:
             sc.expect_exit = "poweroff"
+    if "linux16" in (sc.kernel, sc.native_loader) and sc.emulator == "qemu-uefi":
+        raise ScenarioError(f"{rel}: linux16 is GRUB's on BIOS only, not on {sc.emulator}")
     differential_keys = {"native-loader", "native-end", "native-expect", "compare", "ignore", "strip"}
     if sc.differential:
         if sc.kernel != "veneer" or not sc.modules:
@@ -458,12 +468,13 @@ def grub_cfg(sc):
         lines += ['if [ "$grub_platform" = "efi" ]; then', "\tinsmod all_video", "else",
                   "\tset gfxpayload=text", "fi"]
     lines.append(f'menuentry "veneer scenario {sc.name}" {{')
-    if sc.kernel == "linux":
-        # Linux without veneer: the bzImage, then the initrds.
+    if sc.kernel in LINUX_LOADERS:
+        # A bzImage without veneer, then its initrds.
+        command, initrd = LINUX_LOADERS[sc.kernel]
         first, rest = sc.modules[0], sc.modules[1:]
-        lines.append(f"\tlinux /boot/{os.path.basename(first)} {sc.cmdline}".rstrip())
+        lines.append(f"\t{command} /boot/{os.path.basename(first)} {sc.cmdline}".rstrip())
         if rest:
-            lines.append("\tinitrd " + " ".join(f"/boot/{os.path.basename(p)}" for p in rest))
+            lines.append(f"\t{initrd} " + " ".join(f"/boot/{os.path.basename(p)}" for p in rest))
     elif sc.kernel in ("multiboot", "multiboot2"):
         # A Multiboot kernel without veneer, then its modules.
         command, module = ("multiboot", "module") if sc.kernel == "multiboot" else ("multiboot2", "module2")
