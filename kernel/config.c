@@ -139,6 +139,11 @@ static const struct name_value smram_policies[] = {
 	{ 0, 0 },
 };
 
+static const struct name_value linux_entries[] = {
+	{ "32", LINUX_ENTRY_32BIT }, { "16", LINUX_ENTRY_REAL_MODE },
+	{ 0, 0 },
+};
+
 static const struct name_value on_off[] = {
 	{ "on", 1 }, { "off", 0 }, { "yes", 1 }, { "no", 0 }, { "1", 1 }, { "0", 0 },
 	{ 0, 0 },
@@ -191,6 +196,10 @@ static const char *apply_option(struct veneer_config *cfg, const char *name, con
 		if (!value || !lookup(smram_policies, value, &v))
 			return "expected lock or unchecked";
 		cfg->smram = (enum smram_policy)v;
+	} else if (strcmp(name, "linux") == 0) {
+		if (!value || !lookup(linux_entries, value, &v))
+			return "expected 32 (GRUB's 'linux') or 16 (GRUB's 'linux16')";
+		cfg->linux_entry = (enum linux_entry)v;
 	} else if (strcmp(name, "guest") == 0) {
 		if (!value || !parse_plain_number(value, &n) || n > 255)
 			return "expected the number of the guest kernel's module (0 is the first)";

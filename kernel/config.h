@@ -47,6 +47,12 @@ enum smram_policy {
 	SMRAM_UNCHECKED,        /* smram=unchecked: warn and run the guest anyway */
 };
 
+/* How veneer enters a Linux bzImage guest: like GRUB's 'linux' or its 'linux16' (vmx/guest/linux*_loader.c). */
+enum linux_entry {
+	LINUX_ENTRY_32BIT,      /* linux=32: the 32-bit boot protocol, at code32_start with a zero page */
+	LINUX_ENTRY_REAL_MODE,  /* linux=16: the real-mode setup code, which asks the BIOS itself */
+};
+
 struct veneer_config {
 	enum log_level loglevel;
 	uint16_t serial_port;   /* 0: no serial console */
@@ -57,6 +63,7 @@ struct veneer_config {
 	unsigned max_cpus;      /* 0: every CPU the firmware lists */
 	enum sipi_method sipi;
 	enum smram_policy smram;
+	enum linux_entry linux_entry;
 	unsigned guest_module;  /* which GRUB module is the guest kernel; the ones after it are its initrd/modules */
 	uint64_t hv_memory;     /* bytes reserved for the hypervisor's own allocations */
 };

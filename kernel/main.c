@@ -86,7 +86,8 @@ static enum exit_code run_guest(const struct mb2_module *module)
 
 	if (!vcpu_controls_init())
 		return EXIT_NO_VMX;
-	if (!guest_boot_prepare(&guest, &boot_info, config.guest_module, error, sizeof(error))) {
+	if (!guest_boot_prepare(&guest, &boot_info, config.guest_module, config.linux_entry, error,
+				sizeof(error))) {
 		pr_error("guest: cannot boot module %u%s%s%s: %s", config.guest_module,
 			 module ? " '" : "", module ? module->cmdline : "", module ? "'" : "", error);
 		return EXIT_GUEST_FAILED;

@@ -161,11 +161,13 @@ void vcpu_load_guest_state(struct vcpu *vcpu, const struct guest_entry *e)
 
 	if (e->mode == GUEST_ENTRY_REAL_MODE) {
 		set_segment(GUEST_CS_SELECTOR, e->real_mode_segment, code_base, limit, code_ar);
-		set_segment(GUEST_SS_SELECTOR, 0, 0, limit, data_ar);
-		set_segment(GUEST_DS_SELECTOR, 0, 0, limit, data_ar);
-		set_segment(GUEST_ES_SELECTOR, 0, 0, limit, data_ar);
-		set_segment(GUEST_FS_SELECTOR, 0, 0, limit, data_ar);
-		set_segment(GUEST_GS_SELECTOR, 0, 0, limit, data_ar);
+		uint16_t data = e->real_mode_data_segment;
+		uint64_t data_base = (uint64_t)data << 4;
+		set_segment(GUEST_SS_SELECTOR, data, data_base, limit, data_ar);
+		set_segment(GUEST_DS_SELECTOR, data, data_base, limit, data_ar);
+		set_segment(GUEST_ES_SELECTOR, data, data_base, limit, data_ar);
+		set_segment(GUEST_FS_SELECTOR, data, data_base, limit, data_ar);
+		set_segment(GUEST_GS_SELECTOR, data, data_base, limit, data_ar);
 	} else {
 		set_segment(GUEST_CS_SELECTOR, e->code_selector, 0, limit, code_ar);
 		set_segment(GUEST_SS_SELECTOR, e->data_selector, 0, limit, data_ar);

@@ -77,6 +77,13 @@ TEST(config_every_option)
 	EXPECT_EQ(cfg.smram, SMRAM_UNCHECKED);
 	EXPECT_EQ(parse(&cfg, "smram=open"), 1);
 	EXPECT_EQ(cfg.smram, SMRAM_LOCK);
+	EXPECT_EQ(cfg.linux_entry, LINUX_ENTRY_32BIT);
+	EXPECT_EQ(parse(&cfg, "linux=16"), 0);
+	EXPECT_EQ(cfg.linux_entry, LINUX_ENTRY_REAL_MODE);
+	EXPECT_EQ(parse(&cfg, "linux=16 linux=32"), 0);
+	EXPECT_EQ(cfg.linux_entry, LINUX_ENTRY_32BIT);
+	EXPECT_EQ(parse(&cfg, "linux=64"), 1);
+	EXPECT_EQ(cfg.linux_entry, LINUX_ENTRY_32BIT);
 
 	EXPECT_EQ(parse(&cfg, "serial=0x2e8 loglevel=2 exit=qemu serial=off"), 0);
 	EXPECT_EQ(cfg.serial_port, 0);

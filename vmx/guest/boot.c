@@ -179,8 +179,8 @@ static bool relocate_modules(struct guest_boot *boot, char *error, size_t error_
 	return true;
 }
 
-bool guest_boot_prepare(struct guest *guest, const struct mb2_info *info, size_t kernel_index, char *error,
-			size_t error_size)
+bool guest_boot_prepare(struct guest *guest, const struct mb2_info *info, size_t kernel_index,
+			enum linux_entry linux_entry, char *error, size_t error_size)
 {
 	static struct guest_boot boot;          /* large: keep it off the stack */
 
@@ -208,20 +208,25 @@ bool guest_boot_prepare(struct guest *guest, const struct mb2_info *info, size_t
 				 align_up(info->modules[i].end, 4096));
 	if (!relocate_modules(&boot, error, error_size))
 		return false;
-	/*
-	 * The boot data is ordinary RAM in the guest's map, as GRUB's
-	 * structures are: the kernel knows where they are and keeps what it
-	 * needs.  Claimed, so that no segment lands on it.
-	 */
-	if (!guest_boot_claim(&boot, GUEST_BOOT_DATA, GUEST_BOOT_DATA + GUEST_BOOT_DATA_SIZE))
-		FAIL("the low memory at %#llx that veneer passes boot data in is not free RAM",
-		     (unsigned long long)GUEST_BOOT_DATA);
-	memset((void *)(uintptr_t)GUEST_BOOT_DATA, 0, GUEST_BOOT_DATA_SIZE);
-
 	boot.kind = guest_image_detect((const void *)(uintptr_t)boot.kernel->start,
 				       (size_t)(boot.kernel->end - boot.kernel->start), &boot.mb1, &boot.mb2);
 	if (boot.kind == GUEST_IMAGE_UNKNOWN)
 		FAIL("unknown format: not a Linux bzImage, a Multiboot or Multiboot2 kernel, or an ELF test guest");
+	bool real_mode_linux = boot.kind == GUEST_IMAGE_LINUX && linux_entry == LINUX_ENTRY_REAL_MODE;
+
+	/*
+	 * The boot data is ordinary RAM in the guest's map, as GRUB's
+	 * structures are: the kernel knows where they are and keeps what it
+	 * needs.  Claimed, so that no segment lands on it.  Linux's real-mode
+	 * entry needs none, and its setup code goes where GRUB's would, at
+	 * the same address.
+	 */
+	if (!real_mode_linux) {
+		if (!guest_boot_claim(&boot, GUEST_BOOT_DATA, GUEST_BOOT_DATA + GUEST_BOOT_DATA_SIZE))
+			FAIL("the low memory at %#llx that veneer passes boot data in is not free RAM",
+			     (unsigned long long)GUEST_BOOT_DATA);
+		memset((void *)(uintptr_t)GUEST_BOOT_DATA, 0, GUEST_BOOT_DATA_SIZE);
+	}
 
 	/* The command line's start names the module; the rest (the guest reports it) costs start-up time at the UART. */
 	bool long_line = strlen(boot.kernel->cmdline) > MODULE_ECHO_MAX;
@@ -230,6 +235,8 @@ bool guest_boot_prepare(struct guest *guest, const struct mb2_info *info, size_t
 		(unsigned long long)((boot.kernel->end - boot.kernel->start) >> 10));
 	switch (boot.kind) {
 	case GUEST_IMAGE_LINUX:
+		if (real_mode_linux)
+			return linux16_load(guest, &boot, error, error_size);
 		return linux_load(guest, &boot, error, error_size);
 	case GUEST_IMAGE_MULTIBOOT1:
 	case GUEST_IMAGE_MULTIBOOT2:

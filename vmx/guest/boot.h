@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "kernel/config.h"
 #include "kernel/multiboot2.h"
 #include "kernel/ranges.h"
 #include "vmx/guest/image.h"
@@ -57,9 +58,13 @@ struct guest_boot {
 	uint64_t load_base;                     /* Multiboot2: where the image's lowest byte went */
 };
 
-/* Picks module kernel_index as the guest kernel, loads it; false with a message naming the module and the problem. */
-bool guest_boot_prepare(struct guest *guest, const struct mb2_info *info, size_t kernel_index, char *error,
-			size_t error_size);
+/*
+ * Picks module kernel_index as the guest kernel, loads it (a Linux kernel
+ * by the entry linux_entry names); false with a message naming the module
+ * and the problem.
+ */
+bool guest_boot_prepare(struct guest *guest, const struct mb2_info *info, size_t kernel_index,
+			enum linux_entry linux_entry, char *error, size_t error_size);
 
 /* For loaders: true when [start, end) is free guest RAM (and then takes it). */
 bool guest_boot_claim(struct guest_boot *boot, uint64_t start, uint64_t end);
@@ -87,6 +92,14 @@ void guest_boot_write_gdt(void);
 uint64_t guest_boot_copy_rsdp(size_t *size);
 
 bool linux_load(struct guest *guest, struct guest_boot *boot, char *error, size_t error_size);
+bool linux16_load(struct guest *guest, struct guest_boot *boot, char *error, size_t error_size);
+/*
+ * For the Linux loaders: the initrd (the first module after the kernel)
+ * ending at or below limit, left where the module went if it fits there,
+ * else moved to the highest free RAM below limit; 0 and 0 without one.
+ */
+bool linux_place_initrd(struct guest_boot *boot, uint64_t limit, uint64_t *address, uint64_t *size, char *error,
+			size_t error_size);
 bool multiboot_load(struct guest *guest, struct guest_boot *boot, char *error, size_t error_size);
 
 #endif

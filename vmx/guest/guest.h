@@ -36,6 +36,7 @@ struct guest_entry {
 	uint16_t code_selector;
 	uint16_t data_selector;
 	uint16_t real_mode_segment;     /* real mode: CS = this, RIP = offset */
+	uint16_t real_mode_data_segment;        /* real mode: DS, ES, FS, GS and SS */
 };
 
 #define GUEST_IO_INTERCEPTS_MAX 16

@@ -84,6 +84,24 @@ static void fill_screen_info(uint8_t *bp, const struct mb2_info *info)
 	}
 }
 
+bool linux_place_initrd(struct guest_boot *boot, uint64_t limit, uint64_t *address, uint64_t *size, char *error,
+			size_t error_size)
+{
+	*address = *size = 0;
+	if (boot->module_count == 0)
+		return true;
+	const struct mb2_module *m = &boot->modules[0];
+	*size = m->end - m->start;
+	/* The modules already moved high, into memory of their own: there, if the kernel can reach it. */
+	*address = m->end <= limit ? m->start : guest_boot_claim_highest(boot, *size, limit);
+	if (!*address)
+		FAIL("no free RAM below %#llx for the %llu KiB initrd (module '%s')", (unsigned long long)limit,
+		     (unsigned long long)(*size >> 10), m->cmdline);
+	if (*address != m->start)
+		guest_boot_move((void *)(uintptr_t)*address, (const void *)(uintptr_t)m->start, *size);
+	return true;
+}
+
 bool linux_load(struct guest *guest, struct guest_boot *boot, char *error, size_t error_size)
 {
 	const uint8_t *image = (const uint8_t *)(uintptr_t)boot->kernel->start;
@@ -124,18 +142,8 @@ bool linux_load(struct guest *guest, struct guest_boot *boot, char *error, size_
 
 	/* The initrd goes high, clear of the kernel's room and of every module; then the kernel moves in. */
 	uint64_t initrd = 0, initrd_size = 0;
-	if (boot->module_count > 0) {
-		const struct mb2_module *m = &boot->modules[0];
-		uint64_t limit = h.initrd_addr_max + 1;
-		initrd_size = m->end - m->start;
-		/* The modules already moved high, into memory of their own: there, if the kernel can reach it. */
-		initrd = m->end <= limit ? m->start : guest_boot_claim_highest(boot, initrd_size, limit);
-		if (!initrd)
-			FAIL("no free RAM below %#llx for the %llu KiB initrd (module '%s')", (unsigned long long)limit,
-			     (unsigned long long)(initrd_size >> 10), m->cmdline);
-		if (initrd != m->start)
-			guest_boot_move((void *)(uintptr_t)initrd, (const void *)(uintptr_t)m->start, initrd_size);
-	}
+	if (!linux_place_initrd(boot, h.initrd_addr_max + 1, &initrd, &initrd_size, error, error_size))
+		return false;
 	guest_boot_move((void *)(uintptr_t)load, image + kernel_offset, kernel_size);
 
 	/* The zero page. */
