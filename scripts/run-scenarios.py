@@ -91,7 +91,8 @@ Differential scenarios run the guest twice with the same emulator settings:
 under veneer as the scenario says (the first module is the guest kernel,
 its arguments the guest's command line), and natively, GRUB booting that
 module itself with native-loader and the module's arguments as the command
-line (the other modules become its initrd or modules).  Both runs must
+line (less a first word BOOT_IMAGE=/boot/NAME for linux and linux16, which
+GRUB writes itself; the other modules become its initrd or modules).  Both runs must
 pass on their own; then the lines each log has that match a compare:
 expression, with every ignore: line dropped and every strip: match cut
 out, must be the same lines in the same order, and there must be some.
@@ -819,6 +820,12 @@ def native_twin(sc):
     twin.kernel = sc.native_loader
     first = sc.modules[0]
     twin.cmdline = sc.module_args.get(first, "")
+    # GRUB's 'linux' and 'linux16' write BOOT_IMAGE=/boot/NAME in front of
+    # the command line themselves; a Linux guest under veneer is given it
+    # in the module's arguments, so that both get the same line.
+    boot_image = f"BOOT_IMAGE=/boot/{os.path.basename(first)}"
+    if sc.native_loader in ("linux", "linux16") and twin.cmdline.split(" ")[0] == boot_image:
+        twin.cmdline = twin.cmdline[len(boot_image):].lstrip()
     twin.modules = list(sc.modules)
     twin.module_args = {path: args for path, args in sc.module_args.items() if path != first}
     twin.expect = list(sc.native_expect)
