@@ -6,7 +6,8 @@
  * tag), otherwise as an ELF32 or ELF64 executable at its segments'
  * physical addresses; a Multiboot2 kernel with the relocatable tag goes
  * where its preference says in its address window, the whole image moved
- * by one offset; the entry address tag overrides the entry point.  The
+ * by one offset (address tag or ELF alike); the entry address tag
+ * overrides the entry point, and moves with a relocated image.  The
  * information structure is built
  * in the reserved boot data (memory map without veneer's memory, command
  * line, the guest's own modules passed through where GRUB left them, and
@@ -22,6 +23,7 @@
 #include "kernel/version.h"
 #include "vmx/guest/guest.h"
 #include "vmx/guest/boot.h"
+#include "vmx/guest/multiboot_layout.h"
 
 #define LOADER_NAME             "veneer " VENEER_VERSION
 
@@ -219,63 +221,59 @@ static uint32_t build_multiboot2_info(struct guest_boot *boot, struct info_write
 	return (uint32_t)(uintptr_t)info;
 }
 
-/* Loads the image by its header's address fields (a.out kludge, address tag). */
+/*
+ * Loads the image by its header's address fields (a.out kludge, address
+ * tag); a relocatable Multiboot2 image moves as a whole into its window
+ * (request NULL for Multiboot).  link_base is where the fields put it,
+ * load_base where it went.
+ */
 static bool load_by_address_fields(struct guest_boot *boot, const struct guest_image_address_fields *fields,
-				   bool v2, uint64_t *load_base, char *error, size_t error_size)
+				   const struct multiboot2_request *request, uint64_t *link_base, uint64_t *load_base,
+				   char *error, size_t error_size)
 {
 	const uint8_t *image = (const uint8_t *)(uintptr_t)boot->kernel->start;
 	size_t size = (size_t)(boot->kernel->end - boot->kernel->start);
+	bool v2 = request != NULL;
 	struct guest_image_layout layout;
 
 	if (!guest_image_address_layout(size, fields, v2, &layout, error, error_size))
 		return false;
-	uint64_t start = align_down(layout.load_address, 4096);
-	uint64_t end = align_up(layout.load_address + layout.memory_size, 4096);
+	uint64_t at = layout.load_address;
+	if (request && request->relocatable) {
+		at = multiboot2_relocation_target(&boot->free, request, align_up(layout.memory_size, 4096));
+		if (!at)
+			FAIL("no free RAM for the relocatable image (%llu KiB, aligned to %#x, in [%#x, %#x])",
+			     (unsigned long long)(layout.memory_size >> 10), request->align, request->min_addr,
+			     request->max_addr);
+		pr_info("guest: relocatable image (preference %u): linked at %#llx, loaded at %#llx", request->preference,
+			(unsigned long long)layout.load_address, (unsigned long long)at);
+	}
+	uint64_t start = align_down(at, 4096);
+	uint64_t end = align_up(at + layout.memory_size, 4096);
+	if (end > 0x100000000ULL)
+		FAIL("the image [%#llx-%#llx) reaches above 4 GiB, where a 32-bit entry cannot reach",
+		     (unsigned long long)at, (unsigned long long)(at + layout.memory_size));
 	if (!guest_boot_claim(boot, start, end))
 		FAIL("the image [%#llx-%#llx) is not free guest RAM (it would overlap veneer, a module, the boot data "
-		     "or a hole)", (unsigned long long)layout.load_address,
-		     (unsigned long long)(layout.load_address + layout.memory_size));
-	uint8_t *dest = (uint8_t *)(uintptr_t)layout.load_address;
+		     "or a hole)", (unsigned long long)at, (unsigned long long)(at + layout.memory_size));
+	uint8_t *dest = (uint8_t *)(uintptr_t)at;
 	memcpy(dest, image + layout.file_offset, layout.file_size);
 	memset(dest + layout.file_size, 0, layout.memory_size - layout.file_size);
-	*load_base = layout.load_address;
+	*link_base = layout.load_address;
+	*load_base = at;
 	pr_info("guest: loaded by the header's address fields: %llu bytes from offset %#llx at %#llx, %llu bytes of bss",
 		(unsigned long long)layout.file_size, (unsigned long long)layout.file_offset,
-		(unsigned long long)layout.load_address, (unsigned long long)(layout.memory_size - layout.file_size));
+		(unsigned long long)at, (unsigned long long)(layout.memory_size - layout.file_size));
 	return true;
 }
 
 /*
- * Where a relocatable Multiboot2 image of span bytes starts: the highest
- * or lowest aligned free block in [min_addr, max_addr], or the lowest when
- * it has no preference.  0 if there is none.
+ * Loads an ELF kernel, moved if it is relocatable (Multiboot2).  Back come
+ * its entry as linked, link_base (its lowest segment's physical address)
+ * and load_base (where that went).
  */
-static uint64_t relocation_target(const struct guest_boot *boot, const struct multiboot2_request *r, uint64_t span)
-{
-	uint64_t align = r->align > 4096 ? r->align : 4096;
-	uint64_t low = r->min_addr, high = (uint64_t)r->max_addr + 1;
-	uint64_t best = 0;
-
-	for (size_t i = 0; i < boot->free.count; i++) {
-		const struct phys_range *f = &boot->free.ranges[i];
-		uint64_t start = align_up(f->start > low ? f->start : low, align);
-		uint64_t end = f->end < high ? f->end : high;
-		if (start >= end || end - start < span)
-			continue;
-		if (r->preference == MB2_RELOCATABLE_PREFER_HIGH) {
-			uint64_t top = align_down(end - span, align);
-			if (top >= start && top > best)
-				best = top;
-		} else if (!best) {
-			best = start;
-		}
-	}
-	return best;
-}
-
-/* Loads an ELF kernel, moved if it is relocatable (Multiboot2); entry and load base come back. */
 static bool load_elf_kernel(struct guest_boot *boot, const struct multiboot2_request *request, uint64_t *entry,
-			    uint64_t *load_base, char *error, size_t error_size)
+			    uint64_t *link_base, uint64_t *load_base, char *error, size_t error_size)
 {
 	const void *data = (const void *)(uintptr_t)boot->kernel->start;
 	struct elf_image elf;
@@ -293,12 +291,13 @@ static bool load_elf_kernel(struct guest_boot *boot, const struct multiboot2_req
 	}
 	uint64_t offset = 0;
 	if (request && request->relocatable) {
-		uint64_t span = align_up(highest, 4096) - align_down(lowest, 4096);
-		uint64_t target = relocation_target(boot, request, span);
+		/* As GRUB: the lowest segment's first byte, not its page, goes to an aligned address. */
+		uint64_t span = align_up(highest - lowest, 4096);
+		uint64_t target = multiboot2_relocation_target(&boot->free, request, span);
 		if (!target)
 			FAIL("no free RAM for the relocatable image (%llu KiB, aligned to %#x, in [%#x, %#x])",
 			     (unsigned long long)(span >> 10), request->align, request->min_addr, request->max_addr);
-		offset = target - align_down(lowest, 4096);
+		offset = target - lowest;
 		pr_info("guest: relocatable image (preference %u): linked at %#llx, loaded at %#llx", request->preference,
 			(unsigned long long)lowest, (unsigned long long)(lowest + offset));
 	}
@@ -307,7 +306,8 @@ static bool load_elf_kernel(struct guest_boot *boot, const struct multiboot2_req
 		     (unsigned long long)(highest + offset));
 	if (!guest_boot_place_elf(boot, &elf, offset, error, error_size))
 		return false;
-	*entry = elf.entry + offset;
+	*entry = elf.entry;
+	*link_base = lowest;
 	*load_base = lowest + offset;
 	pr_info("guest: ELF%u kernel: %zu segments", elf.bits, elf.segment_count);
 	return true;
@@ -318,7 +318,7 @@ bool multiboot_load(struct guest *guest, struct guest_boot *boot, char *error, s
 	const uint8_t *image = (const uint8_t *)(uintptr_t)boot->kernel->start;
 	size_t size = (size_t)(boot->kernel->end - boot->kernel->start);
 	bool v2 = boot->kind == GUEST_IMAGE_MULTIBOOT2;
-	uint64_t entry = 0, load_base = 0;
+	uint64_t entry = 0, link_base = 0, load_base = 0;
 
 	if (v2) {
 		struct multiboot2_request request;
@@ -327,13 +327,13 @@ bool multiboot_load(struct guest *guest, struct guest_boot *boot, char *error, s
 		if (request.has_address) {
 			if (!request.has_entry)
 				FAIL("the Multiboot2 header has an address tag but no entry address tag");
-			if (!load_by_address_fields(boot, &request.address, true, &load_base, error, error_size))
+			if (!load_by_address_fields(boot, &request.address, &request, &link_base, &load_base, error,
+						    error_size))
 				return false;
-		} else if (!load_elf_kernel(boot, &request, &entry, &load_base, error, error_size)) {
+		} else if (!load_elf_kernel(boot, &request, &entry, &link_base, &load_base, error, error_size)) {
 			return false;
 		}
-		if (request.has_entry)
-			entry = request.entry;
+		entry = multiboot2_entry(&request, entry, link_base, load_base);
 		boot->load_base = load_base;
 	} else {
 		uint32_t flags = boot->mb1.flags;
@@ -354,9 +354,9 @@ bool multiboot_load(struct guest *guest, struct guest_boot *boot, char *error, s
 				.bss_end_addr = read_le32(image + at + 12),
 			};
 			entry = read_le32(image + at + 16);
-			if (!load_by_address_fields(boot, &fields, false, &load_base, error, error_size))
+			if (!load_by_address_fields(boot, &fields, NULL, &link_base, &load_base, error, error_size))
 				return false;
-		} else if (!load_elf_kernel(boot, NULL, &entry, &load_base, error, error_size)) {
+		} else if (!load_elf_kernel(boot, NULL, &entry, &link_base, &load_base, error, error_size)) {
 			return false;
 		}
 	}
