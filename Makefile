@@ -7,7 +7,7 @@
 #   make unit       host unit tests only
 #   make fuzz       every libFuzzer target for FUZZ_SECONDS (or FUZZ_RUNS executions)
 #   make soak       boot Linux under veneer SOAK_RUNS (20) times each on 1, 2 and 4 CPUs
-#   make scenarios-long  the long emulator scenarios (Xen with dom0, ...)
+#   make scenarios-long  the emulator scenarios tagged long (none today: every foreign kernel runs in make test)
 #   make bench      issue 11's performance figures beside their goals, measured in Bochs (slow)
 #   make deps       install the Debian packages the build and tests need
 #   make check-fresh  'make test' in a fresh minbase Debian 12 chroot (root)
@@ -177,7 +177,7 @@ foreign-kernels: $(FOREIGN_DIR)/VERSION
 # Everything the scenarios boot besides veneer itself.
 scenario-inputs: guests linux-guest disks $(BAD_GUESTS) foreign-kernels
 
-# The scenarios too long for make test (tag: long), e.g. Xen with dom0 to userspace.
+# The scenarios too long for make test (tag: long); none today, the longest (Xen with dom0, ~2 min) fit.
 scenarios-long: all scenario-inputs
 	scripts/run-scenarios.py --build $(BUILD) --long
 

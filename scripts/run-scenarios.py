@@ -1138,6 +1138,9 @@ def main():
                 extra = "".join(f" [{t}]" for t in sorted(sc.tags | ({"differential"} if sc.differential else set())))
                 print(f"{sc.name:24} {sc.emulator:9} {sc.boot:5} cpus={sc.cpus}  {sc.description}{extra}")
         return 0
+    if not scenarios and args.long and not args.patterns:
+        print("no scenario is tagged long: make test runs them all")
+        return 0
     if not scenarios:
         print("error: no scenario matches " + " ".join(args.patterns), file=sys.stderr)
         return 2
