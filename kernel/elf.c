@@ -126,3 +126,65 @@ bool elf_parse(const void *data, size_t size, struct elf_image *image, char *err
 		FAIL("ELF entry point %#llx is not inside any loadable segment", (unsigned long long)image->entry);
 	return true;
 }
+
+#define SHN_XINDEX      0xFFFF
+
+/* Offsets in a section header: ELF32 then ELF64. */
+static unsigned sh_field(unsigned bits, unsigned offset32, unsigned offset64)
+{
+	return bits == 64 ? offset64 : offset32;
+}
+
+void elf_read_section(const void *header, unsigned bits, struct elf_section *section)
+{
+	const uint8_t *h = header;
+	unsigned word = bits == 64 ? 8 : 4;
+
+	section->type = (uint32_t)read_le(h + 4, 4);
+	section->address = read_le(h + sh_field(bits, 12, 16), word);
+	section->file_offset = read_le(h + sh_field(bits, 16, 24), word);
+	section->size = read_le(h + sh_field(bits, 20, 32), word);
+	section->alignment = read_le(h + sh_field(bits, 32, 48), word);
+}
+
+void elf_write_section_address(void *header, unsigned bits, uint64_t address)
+{
+	uint8_t *h = (uint8_t *)header + sh_field(bits, 12, 16);
+
+	for (unsigned i = 0; i < (bits == 64 ? 8u : 4u); i++)
+		h[i] = (uint8_t)(address >> (8 * i));
+}
+
+bool elf_parse_sections(const void *data, size_t size, struct elf_section_table *table, char *error,
+			size_t error_size)
+{
+	const uint8_t *p = data;
+	bool is64 = p[EI_CLASS] == ELFCLASS64;
+
+	memset(table, 0, sizeof(*table));
+	table->bits = is64 ? 64 : 32;
+	table->offset = read_le(p + (is64 ? 40 : 32), is64 ? 8 : 4);
+	table->entry_size = (uint32_t)read_le(p + (is64 ? 58 : 46), 2);
+	table->count = (uint32_t)read_le(p + (is64 ? 60 : 48), 2);
+	table->name_index = (uint32_t)read_le(p + (is64 ? 62 : 50), 2);
+	if (table->offset == 0) {
+		table->count = 0;
+		return true;
+	}
+	unsigned minimum = is64 ? 64 : 40;
+	if (table->entry_size < minimum)
+		FAIL("ELF section header size %u is smaller than %u", table->entry_size, minimum);
+	if (table->offset > size || size - table->offset < table->entry_size)
+		FAIL("ELF section headers at %#llx lie outside the %zu-byte file", (unsigned long long)table->offset,
+		     size);
+	/* Extended numbering (gABI): the real values are in section 0. */
+	const uint8_t *first = p + table->offset;
+	if (table->count == 0)
+		table->count = (uint32_t)read_le(first + sh_field(table->bits, 20, 32), 4);
+	if (table->name_index == SHN_XINDEX)
+		table->name_index = (uint32_t)read_le(first + sh_field(table->bits, 24, 40), 4);
+	if ((size - table->offset) / table->entry_size < table->count)
+		FAIL("ELF section headers: %u of %u bytes at %#llx run past the end of the %zu-byte file",
+		     table->count, table->entry_size, (unsigned long long)table->offset, size);
+	return true;
+}

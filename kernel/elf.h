@@ -31,6 +31,41 @@ struct elf_image {
 /* Returns true and fills image, or false with a message naming the problem. */
 bool elf_parse(const void *data, size_t size, struct elf_image *image, char *error, size_t error_size);
 
+/*
+ * The section header table (gABI, "Sections"), for a boot loader that
+ * hands it to the kernel (Multiboot's ELF section header information).
+ * Extended numbering is resolved: a count or name index too large for the
+ * ELF header's 16 bits is in section 0's sh_size or sh_link.
+ */
+struct elf_section_table {
+	unsigned bits;                  /* 32 or 64: which header layout */
+	uint64_t offset;                /* e_shoff */
+	uint32_t count;                 /* 0: the file has none */
+	uint32_t entry_size;            /* e_shentsize */
+	uint32_t name_index;            /* e_shstrndx: the section of section names */
+};
+
+struct elf_section {
+	uint32_t type;                  /* sh_type */
+	uint64_t address;               /* sh_addr: 0 for a section not in a loaded segment */
+	uint64_t file_offset;           /* sh_offset */
+	uint64_t size;                  /* sh_size */
+	uint64_t alignment;             /* sh_addralign: 0 and 1 mean none */
+};
+
+#define ELF_SHT_NOBITS  8               /* occupies no file bytes (.bss) */
+
+/*
+ * Finds the table of an image elf_parse() accepted; false with a message
+ * when it does not lie inside the file or its entries are too small.
+ */
+bool elf_parse_sections(const void *data, size_t size, struct elf_section_table *table, char *error,
+			size_t error_size);
+/* Reads one entry of a table (its entry_size bytes at header). */
+void elf_read_section(const void *header, unsigned bits, struct elf_section *section);
+/* Writes sh_addr of one entry: where a loader put a section. */
+void elf_write_section_address(void *header, unsigned bits, uint64_t address);
+
 /* True if data starts with the ELF magic (worth parsing as ELF). */
 bool elf_has_magic(const void *data, size_t size);
 

@@ -477,6 +477,32 @@ static enum mb2_result decode_efi_mmap(struct parser *ps, const struct tag_view 
 	return MB2_OK;
 }
 
+/* Section 3.6.6: three 32-bit numbers. */
+static enum mb2_result decode_boot_device(struct parser *ps, const struct tag_view *t)
+{
+	struct mb2_info *out = ps->out;
+
+	if (!first_of_type(ps, t->type))
+		return MB2_OK;
+	out->has_boot_device = true;
+	load(&out->boot_biosdev, t, sizeof(struct mb2_tag), 4);
+	load(&out->boot_slice, t, sizeof(struct mb2_tag) + 4, 4);
+	load(&out->boot_part, t, sizeof(struct mb2_tag) + 8, 4);
+	return MB2_OK;
+}
+
+/* Sections 3.6.8 and 3.6.10: kept as bytes, for veneer passes them to its guest unread. */
+static enum mb2_result decode_passed_on(struct parser *ps, const struct tag_view *t)
+{
+	if (!first_of_type(ps, t->type))
+		return MB2_OK;
+	if (t->type == MB2_TAG_APM)
+		ps->out->apm = t->data + sizeof(struct mb2_tag);
+	else
+		ps->out->vbe = t->data + sizeof(struct mb2_tag);
+	return MB2_OK;
+}
+
 /*
  * The tags we decode.  min_size covers every fixed field the decoder reads,
  * so a decoder may load them without further checks; 'holds' says what
@@ -501,6 +527,12 @@ static const struct tag_rule tag_rules[] = {
 		decode_basic_meminfo },
 	[MB2_TAG_MMAP] = {
 		sizeof(struct mb2_tag_mmap), "entry_size and entry_version", decode_mmap },
+	[MB2_TAG_BOOTDEV] = {
+		sizeof(struct mb2_tag) + 12, "biosdev, slice and part", decode_boot_device },
+	[MB2_TAG_VBE] = {
+		sizeof(struct mb2_tag) + MB2_VBE_SIZE, "the VBE mode, interface and info blocks", decode_passed_on },
+	[MB2_TAG_APM] = {
+		sizeof(struct mb2_tag) + MB2_APM_SIZE, "the APM interface fields", decode_passed_on },
 	[MB2_TAG_FRAMEBUFFER] = {
 		FRAMEBUFFER_COMMON_SIZE, "the common framebuffer fields", decode_framebuffer },
 	[MB2_TAG_EFI32] = {

@@ -77,7 +77,21 @@ struct mb2_info {
 	uint32_t mem_upper_kib;         /* from 1 MiB to the first hole */
 
 	bool booted_from_efi;           /* an EFI system table or memory map tag was seen */
+
+	/* Section 3.6.6: the BIOS drive and partitions the boot loader came from (GRUB's root device). */
+	bool has_boot_device;
+	uint32_t boot_biosdev, boot_slice, boot_part;   /* slice, part: 0xFFFFFFFF when there is none */
+
+	/* Section 3.6.10: the APM BIOS's protected-mode interface, as INT 15h AX=5303h reported it. */
+	const void *apm;                /* the MB2_APM_SIZE bytes after the tag header; NULL when absent */
+
+	/* Section 3.6.8: VBE mode, protected-mode interface and the controller's and mode's info blocks. */
+	const void *vbe;                /* the MB2_VBE_SIZE bytes after the tag header; NULL when absent */
 };
+
+/* Payload sizes (after the 8-byte tag header) of the tags passed on as they are. */
+#define MB2_APM_SIZE            20      /* version .. dseg_len: nine 16-bit fields and a 32-bit offset */
+#define MB2_VBE_SIZE            776     /* mode, interface seg/off/len, 512-byte control info, 256-byte mode info */
 
 enum mb2_result {
 	MB2_OK,

@@ -147,3 +147,85 @@ TEST(elf_rejects_damage_with_a_reason)
 	n = build64(b); put(b + 56, 0xFFFF, 2);  /* absurd count */
 	EXPECT(!parse(b, n, &img, err));
 }
+
+/* build32 plus three section headers at 0x140: null, a loaded .text, an unloaded .symtab. */
+static size_t build32_with_sections(uint8_t *b)
+{
+	build32(b);
+	put(b + 32, 0x140, 4);                  /* e_shoff */
+	put(b + 46, 40, 2);                     /* e_shentsize */
+	put(b + 48, 3, 2);                      /* e_shnum */
+	put(b + 50, 2, 2);                      /* e_shstrndx */
+	uint8_t *sh = b + 0x140 + 40;
+	put(sh + 4, 1, 4);                      /* PROGBITS */
+	put(sh + 12, 0x100000, 4);
+	put(sh + 16, 0x100, 4);
+	put(sh + 20, 0x40, 4);
+	sh += 40;
+	put(sh + 4, 2, 4);                      /* SYMTAB */
+	put(sh + 16, 0x120, 4);
+	put(sh + 20, 0x20, 4);
+	put(sh + 32, 4, 4);
+	return 0x140 + 3 * 40;
+}
+
+TEST(elf_section_table_32)
+{
+	static uint8_t b[0x400];
+	size_t size = build32_with_sections(b);
+	struct elf_section_table t;
+	struct elf_section s;
+	char err[200];
+
+	EXPECT(elf_parse_sections(b, size, &t, err, sizeof(err)));
+	EXPECT_EQ(t.bits, 32);
+	EXPECT_EQ(t.count, 3);
+	EXPECT_EQ(t.entry_size, 40);
+	EXPECT_EQ(t.name_index, 2);
+	elf_read_section(b + 0x140 + 40, 32, &s);
+	EXPECT_EQ(s.address, 0x100000);
+	EXPECT_EQ(s.size, 0x40);
+	elf_read_section(b + 0x140 + 80, 32, &s);
+	EXPECT_EQ(s.type, 2);
+	EXPECT_EQ(s.address, 0);
+	EXPECT_EQ(s.file_offset, 0x120);
+	EXPECT_EQ(s.alignment, 4);
+	elf_write_section_address(b + 0x140 + 80, 32, 0x12345000);
+	elf_read_section(b + 0x140 + 80, 32, &s);
+	EXPECT_EQ(s.address, 0x12345000);
+	EXPECT_EQ(s.size, 0x20);                /* the neighbour field untouched */
+
+	/* The table one byte short of the file's end; entries too small. */
+	EXPECT(!elf_parse_sections(b, size - 1, &t, err, sizeof(err)));
+	EXPECT(strstr(err, "run past the end") != NULL);
+	put(b + 46, 32, 2);
+	EXPECT(!elf_parse_sections(b, size, &t, err, sizeof(err)));
+	put(b + 46, 40, 2);
+	/* Extended numbering: e_shnum 0, the count in section 0's sh_size. */
+	put(b + 48, 0, 2);
+	put(b + 0x140 + 20, 3, 4);
+	EXPECT(elf_parse_sections(b, size, &t, err, sizeof(err)));
+	EXPECT_EQ(t.count, 3);
+	/* No table at all. */
+	put(b + 32, 0, 4);
+	EXPECT(elf_parse_sections(b, size, &t, err, sizeof(err)));
+	EXPECT_EQ(t.count, 0);
+}
+
+TEST(elf_section_fields_64)
+{
+	uint8_t h[64] = { 0 };
+	struct elf_section s;
+
+	put(h + 4, 3, 4);
+	put(h + 16, 0xffff800000200000ULL, 8);
+	put(h + 24, 0x2000, 8);
+	put(h + 32, 0x300, 8);
+	put(h + 48, 16, 8);
+	elf_read_section(h, 64, &s);
+	EXPECT_EQ(s.type, 3);
+	EXPECT_EQ(s.address, 0xffff800000200000ULL);
+	EXPECT_EQ(s.file_offset, 0x2000);
+	EXPECT_EQ(s.size, 0x300);
+	EXPECT_EQ(s.alignment, 16);
+}

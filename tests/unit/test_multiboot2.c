@@ -849,3 +849,60 @@ TEST(mb2_names_and_usable_ranges)
 	EXPECT(!mb2_range_is_usable(&empty));
 	EXPECT(!mb2_range_is_usable(&acpi));
 }
+
+TEST(mb2_boot_device_apm_and_vbe_decoded)
+{
+	struct payload p = { .len = 0 };
+	struct parse r;
+	size_t apm, vbe;
+
+	begin();
+	p32(&p, 0x80);
+	p32(&p, 1);
+	p32(&p, 0xFFFFFFFF);
+	add(MB2_TAG_BOOTDEV, &p);
+	p.len = 0;
+	for (int i = 0; i < MB2_APM_SIZE; i++)
+		p8(&p, (uint8_t)(i + 1));
+	apm = add(MB2_TAG_APM, &p);
+	p.len = 0;
+	p16(&p, 0x4117);
+	for (int i = 2; i < MB2_VBE_SIZE; i++)
+		p8(&p, (uint8_t)i);
+	vbe = add(MB2_TAG_VBE, &p);
+	finish();
+	parse(&r);
+	EXPECT_OK(&r);
+	EXPECT(r.info.has_boot_device);
+	EXPECT_EQ(r.info.boot_biosdev, 0x80);
+	EXPECT_EQ(r.info.boot_slice, 1);
+	EXPECT_EQ(r.info.boot_part, 0xFFFFFFFF);
+	EXPECT(r.info.apm == r.copy + apm + 8);
+	EXPECT(r.info.vbe == r.copy + vbe + 8);
+	done(&r);
+
+	/* Absent: nothing claimed. */
+	begin();
+	finish();
+	parse(&r);
+	EXPECT_OK(&r);
+	EXPECT(!r.info.has_boot_device && !r.info.apm && !r.info.vbe);
+	done(&r);
+}
+
+TEST(mb2_short_boot_device_apm_vbe_rejected)
+{
+	struct payload p = { .len = 0 };
+
+	p32(&p, 0x80);
+	p32(&p, 0);
+	EXPECT_TAG_REFUSED(MB2_TAG_BOOTDEV, 8 + p.len, &p, "biosdev, slice and part");
+	p.len = 0;
+	for (int i = 0; i < MB2_APM_SIZE - 2; i++)
+		p8(&p, 0);
+	EXPECT_TAG_REFUSED(MB2_TAG_APM, 8 + p.len, &p, "APM interface");
+	p.len = 0;
+	for (int i = 0; i < 512; i++)
+		p8(&p, 0);
+	EXPECT_TAG_REFUSED(MB2_TAG_VBE, 8 + p.len, &p, "VBE mode");
+}

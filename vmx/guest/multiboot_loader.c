@@ -9,9 +9,11 @@
  * by one offset (address tag or ELF alike); the entry address tag
  * overrides the entry point, and moves with a relocated image.  The
  * information structure is built
- * in the reserved boot data (memory map without veneer's memory, command
- * line, the guest's own modules passed through where GRUB left them, and
- * for Multiboot2 the ACPI RSDP and the framebuffer), and the kernel starts
+ * in the lowest free RAM from 1 MiB (memory map without veneer's memory, command
+ * line, the guest's own modules passed through where GRUB left them, the
+ * ELF section headers with the sections no segment holds loaded, the
+ * boot device, VBE facts and framebuffer GRUB gave veneer, and for
+ * Multiboot2 the APM table and the ACPI RSDP), and the kernel starts
  * in 32-bit protected mode with paging off, EAX holding the boot loader
  * magic and EBX the structure's address.
  */
@@ -29,10 +31,17 @@
 
 /* Multiboot 1 information flags (Multiboot 0.6.96, 3.3 "Boot information format"). */
 #define MB1_INFO_MEMORY         (1u << 0)
+#define MB1_INFO_BOOT_DEVICE    (1u << 1)
 #define MB1_INFO_CMDLINE        (1u << 2)
 #define MB1_INFO_MODULES        (1u << 3)
+#define MB1_INFO_ELF_SECTIONS   (1u << 5)
 #define MB1_INFO_MMAP           (1u << 6)
 #define MB1_INFO_LOADER_NAME    (1u << 9)
+#define MB1_INFO_VBE            (1u << 11)
+#define MB1_INFO_FRAMEBUFFER    (1u << 12)
+#define MB1_INFO_SIZE           116     /* up to the framebuffer's colour information */
+#define VBE_CONTROL_INFO_SIZE   512     /* VBE 3.0 VbeInfoBlock */
+#define VBE_MODE_INFO_SIZE      256     /* VBE 3.0 ModeInfoBlock */
 /* Multiboot 1 header flags (3.1.2 "The magic fields of Multiboot header"). */
 #define MB1_HEADER_VIDEO_MODE   (1u << 2)
 #define MB1_HEADER_REQUIRED_UNKNOWN 0x0000FFF8u /* bits 3-15: requirements no boot loader knows */
@@ -100,15 +109,70 @@ static void lower_upper_kib(const struct guest_boot *boot, uint32_t *lower, uint
 	}
 }
 
-static uint32_t build_multiboot1_info(struct guest_boot *boot, struct info_writer *w)
+/*
+ * Multiboot's boot_device (3.3): the BIOS drive in the top byte, then the
+ * partition and sub-partition, 0xFF where there is none; GRUB fills it
+ * from the same root device it reports in Multiboot2's boot device tag.
+ */
+static uint32_t mb1_boot_device(const struct mb2_info *info)
 {
-	uint8_t *info = info_alloc(w, 116);
+	return (info->boot_biosdev & 0xFF) << 24 | (info->boot_slice & 0xFF) << 16 | (info->boot_part & 0xFF) << 8 |
+	       0xFF;
+}
+
+/* The framebuffer veneer was given, in Multiboot's fields (offsets 88-115); false when there is none to give. */
+static bool mb1_framebuffer(uint8_t *info, const struct framebuffer_info *fb)
+{
+	if (fb->kind != FRAMEBUFFER_RGB && fb->kind != FRAMEBUFFER_EGA_TEXT)
+		return false;
+	put64(info, 88, fb->address);
+	put32(info, 96, fb->pitch);
+	put32(info, 100, fb->width);
+	put32(info, 104, fb->height);
+	info[108] = fb->bpp;
+	info[109] = fb->kind == FRAMEBUFFER_RGB ? MB2_FRAMEBUFFER_TYPE_RGB : MB2_FRAMEBUFFER_TYPE_EGA_TEXT;
+	if (fb->kind == FRAMEBUFFER_RGB) {
+		info[110] = fb->red_position;
+		info[111] = fb->red_size;
+		info[112] = fb->green_position;
+		info[113] = fb->green_size;
+		info[114] = fb->blue_position;
+		info[115] = fb->blue_size;
+	}
+	return true;
+}
+
+/* The VBE facts of Multiboot2's tag 7 (mode, interface, info blocks) in Multiboot's fields (offsets 72-87). */
+static bool mb1_vbe(struct info_writer *w, uint8_t *info, const uint8_t *vbe)
+{
+	uint8_t *blocks = vbe ? info_alloc(w, VBE_CONTROL_INFO_SIZE + VBE_MODE_INFO_SIZE) : NULL;
+
+	if (!blocks)
+		return false;
+	memcpy(blocks, vbe + 8, VBE_CONTROL_INFO_SIZE + VBE_MODE_INFO_SIZE);
+	put32(info, 72, (uint32_t)(uintptr_t)blocks);
+	put32(info, 76, (uint32_t)(uintptr_t)(blocks + VBE_CONTROL_INFO_SIZE));
+	memcpy(info + 80, vbe, 8);              /* mode, interface segment, offset, length: 16 bits each */
+	return true;
+}
+
+static uint32_t build_multiboot1_info(struct guest_boot *boot, const struct elf_section_table *sections,
+				      struct info_writer *w)
+{
+	const struct mb2_info *given = boot->info;
+	uint8_t *info = info_alloc(w, MB1_INFO_SIZE);
+	uint32_t flags = MB1_INFO_MEMORY | MB1_INFO_CMDLINE | MB1_INFO_MODULES | MB1_INFO_MMAP | MB1_INFO_LOADER_NAME;
 	uint32_t lower, upper;
 
+	if (!info)
+		return 0;
 	lower_upper_kib(boot, &lower, &upper);
-	put32(info, 0, MB1_INFO_MEMORY | MB1_INFO_CMDLINE | MB1_INFO_MODULES | MB1_INFO_MMAP | MB1_INFO_LOADER_NAME);
 	put32(info, 4, lower);
 	put32(info, 8, upper);
+	if (given->has_boot_device) {
+		flags |= MB1_INFO_BOOT_DEVICE;
+		put32(info, 12, mb1_boot_device(given));
+	}
 	put32(info, 16, info_string(w, boot->kernel->cmdline));
 
 	uint8_t *mods = info_alloc(w, 16 * (boot->module_count ? boot->module_count : 1));
@@ -119,6 +183,19 @@ static uint32_t build_multiboot1_info(struct guest_boot *boot, struct info_write
 	}
 	put32(info, 20, (uint32_t)boot->module_count);
 	put32(info, 24, (uint32_t)(uintptr_t)mods);
+
+	if (sections->count) {
+		size_t bytes = (size_t)sections->count * sections->entry_size;
+		uint8_t *table = info_alloc(w, bytes);
+		if (table) {
+			memcpy(table, (const uint8_t *)(uintptr_t)boot->kernel->start + sections->offset, bytes);
+			flags |= MB1_INFO_ELF_SECTIONS;
+			put32(info, 28, sections->count);
+			put32(info, 32, sections->entry_size);
+			put32(info, 36, (uint32_t)(uintptr_t)table);
+			put32(info, 40, sections->name_index);
+		}
+	}
 
 	/* Each entry: size (20, not counting itself), base, length, type. */
 	uint8_t *mmap = info_alloc(w, 24 * boot->map.count);
@@ -131,6 +208,16 @@ static uint32_t build_multiboot1_info(struct guest_boot *boot, struct info_write
 	put32(info, 44, (uint32_t)(24 * boot->map.count));
 	put32(info, 48, (uint32_t)(uintptr_t)mmap);
 	put32(info, 64, info_string(w, LOADER_NAME));
+	/*
+	 * No APM table (bit 10): GRUB 2.06 copies the APM facts into its
+	 * Multiboot buffer but never sets the bit or apm_table, so a kernel
+	 * booted by it has none either.
+	 */
+	if (mb1_vbe(w, info, given->vbe))
+		flags |= MB1_INFO_VBE;
+	if (mb1_framebuffer(info, &given->framebuffer))
+		flags |= MB1_INFO_FRAMEBUFFER;
+	put32(info, 0, flags);
 	return (uint32_t)(uintptr_t)info;
 }
 
@@ -154,13 +241,29 @@ static void mb2_string_tag(struct info_writer *w, uint32_t type, const char *s)
 		memcpy(tag + 8, s, n);
 }
 
-static uint32_t build_multiboot2_info(struct guest_boot *boot, struct info_writer *w)
+/* A tag whose payload veneer was given by GRUB and passes on unread (APM, VBE). */
+static void mb2_copy_tag(struct info_writer *w, uint32_t type, const void *payload, uint32_t size)
 {
+	uint8_t *tag = payload ? mb2_tag(w, type, 8 + size) : NULL;
+
+	if (tag)
+		memcpy(tag + 8, payload, size);
+}
+
+/* The tags in the order GRUB 2.06 writes them (grub_multiboot2_make_mbi), so a kernel sees the same list. */
+static uint32_t build_multiboot2_info(struct guest_boot *boot, const struct elf_section_table *sections,
+				      struct info_writer *w)
+{
+	const struct mb2_info *given = boot->info;
 	uint8_t *info = info_alloc(w, 8);
 	uint32_t lower, upper;
 
+	uint8_t *base = mb2_tag(w, MB2_TAG_LOAD_BASE_ADDR, 12);
+	if (base)
+		put32(base, 8, (uint32_t)boot->load_base);
 	mb2_string_tag(w, MB2_TAG_CMDLINE, boot->kernel->cmdline);
 	mb2_string_tag(w, MB2_TAG_BOOTLOADER_NAME, LOADER_NAME);
+	mb2_copy_tag(w, MB2_TAG_APM, given->apm, MB2_APM_SIZE);
 	for (size_t i = 0; i < boot->module_count; i++) {
 		uint32_t n = (uint32_t)strlen(boot->modules[i].cmdline) + 1;
 		uint8_t *tag = mb2_tag(w, MB2_TAG_MODULE, 16 + n);
@@ -169,12 +272,6 @@ static uint32_t build_multiboot2_info(struct guest_boot *boot, struct info_write
 		put32(tag, 8, (uint32_t)boot->modules[i].start);
 		put32(tag, 12, (uint32_t)boot->modules[i].end);
 		memcpy(tag + 16, boot->modules[i].cmdline, n);
-	}
-	lower_upper_kib(boot, &lower, &upper);
-	uint8_t *meminfo = mb2_tag(w, MB2_TAG_BASIC_MEMINFO, 16);
-	if (meminfo) {
-		put32(meminfo, 8, lower);
-		put32(meminfo, 12, upper);
 	}
 	uint8_t *mmap = mb2_tag(w, MB2_TAG_MMAP, (uint32_t)(16 + 24 * boot->map.count));
 	if (mmap) {
@@ -186,14 +283,29 @@ static uint32_t build_multiboot2_info(struct guest_boot *boot, struct info_write
 			put32(mmap, (unsigned)(16 + 24 * i + 16), boot->map.entries[i].type);
 		}
 	}
-	size_t rsdp_size;
-	uint64_t rsdp = guest_boot_copy_rsdp(&rsdp_size);
-	if (rsdp) {
-		uint8_t *tag = mb2_tag(w, rsdp_size > 20 ? MB2_TAG_ACPI_NEW : MB2_TAG_ACPI_OLD, (uint32_t)(8 + rsdp_size));
-		if (tag)
-			memcpy(tag + 8, (const void *)(uintptr_t)rsdp, rsdp_size);
+	/* GRUB writes this tag for every kernel, with no sections for one loaded by the address tag. */
+	size_t table_bytes = (size_t)sections->count * sections->entry_size;
+	uint8_t *elf = mb2_tag(w, MB2_TAG_ELF_SECTIONS, (uint32_t)(20 + table_bytes));
+	if (elf) {
+		put32(elf, 8, sections->count);
+		put32(elf, 12, sections->entry_size);
+		put32(elf, 16, sections->name_index);
+		memcpy(elf + 20, (const uint8_t *)(uintptr_t)boot->kernel->start + sections->offset, table_bytes);
 	}
-	const struct framebuffer_info *fb = &boot->info->framebuffer;
+	lower_upper_kib(boot, &lower, &upper);
+	uint8_t *meminfo = mb2_tag(w, MB2_TAG_BASIC_MEMINFO, 16);
+	if (meminfo) {
+		put32(meminfo, 8, lower);
+		put32(meminfo, 12, upper);
+	}
+	uint8_t *bootdev = given->has_boot_device ? mb2_tag(w, MB2_TAG_BOOTDEV, 20) : NULL;
+	if (bootdev) {
+		put32(bootdev, 8, given->boot_biosdev);
+		put32(bootdev, 12, given->boot_slice);
+		put32(bootdev, 16, given->boot_part);
+	}
+	mb2_copy_tag(w, MB2_TAG_VBE, given->vbe, MB2_VBE_SIZE);
+	const struct framebuffer_info *fb = &given->framebuffer;
 	if (fb->kind == FRAMEBUFFER_RGB || fb->kind == FRAMEBUFFER_EGA_TEXT) {
 		uint8_t *tag = mb2_tag(w, MB2_TAG_FRAMEBUFFER, fb->kind == FRAMEBUFFER_RGB ? 38 : 32);
 		if (tag) {
@@ -213,12 +325,72 @@ static uint32_t build_multiboot2_info(struct guest_boot *boot, struct info_write
 			}
 		}
 	}
-	uint8_t *base = mb2_tag(w, MB2_TAG_LOAD_BASE_ADDR, 12);
-	if (base)
-		put32(base, 8, (uint32_t)boot->load_base);
+	size_t rsdp_size;
+	uint64_t rsdp = guest_boot_copy_rsdp(&rsdp_size);
+	if (rsdp) {
+		uint8_t *tag = mb2_tag(w, rsdp_size > 20 ? MB2_TAG_ACPI_NEW : MB2_TAG_ACPI_OLD, (uint32_t)(8 + rsdp_size));
+		if (tag)
+			memcpy(tag + 8, (const void *)(uintptr_t)rsdp, rsdp_size);
+	}
 	mb2_tag(w, MB2_TAG_END, 8);
 	put32(info, 0, (uint32_t)(w->next - (uint64_t)(uintptr_t)info));
 	return (uint32_t)(uintptr_t)info;
+}
+
+/*
+ * The sections no loaded segment holds (sh_addr 0: symbol and string
+ * tables, section names) go into memory, as GRUB 2.06's ELF loader puts
+ * them (multiboot_elfxx.c), so that the section headers handed to the
+ * kernel point at them.  Here they share one block of the lowest free RAM
+ * from 1 MiB, each at its alignment (up to a page); their new addresses
+ * are written into the section header table in veneer's copy of the
+ * image, from which the information structure takes it.
+ */
+static bool load_unplaced_sections(struct guest_boot *boot, const struct elf_section_table *t, char *error,
+				   size_t error_size)
+{
+	uint8_t *image = (uint8_t *)(uintptr_t)boot->kernel->start;
+	size_t size = (size_t)(boot->kernel->end - boot->kernel->start);
+	uint64_t total = 0;
+
+	for (int pass = 0; pass < 2; pass++) {
+		uint64_t block = 0, at = 0;
+		if (pass == 1) {
+			if (total == 0)
+				return true;
+			block = guest_boot_claim_lowest(boot, total, GUEST_BOOT_INFO_FLOOR, 4ULL << 30);
+			if (!block)
+				FAIL("no free RAM below 4 GiB for the kernel's %llu bytes of ELF sections outside its "
+				     "segments", (unsigned long long)total);
+		}
+		for (uint32_t i = 0; i < t->count; i++) {
+			uint8_t *header = image + t->offset + (uint64_t)i * t->entry_size;
+			struct elf_section s;
+			elf_read_section(header, t->bits, &s);
+			if (s.address != 0 || s.size == 0)
+				continue;
+			uint64_t align = s.alignment && !(s.alignment & (s.alignment - 1)) ? s.alignment : 1;
+			at = align_up(at, align < 4096 ? align : 4096);
+			if (pass == 0) {
+				bool in_file = s.type == ELF_SHT_NOBITS ||
+					       (s.file_offset <= size && size - s.file_offset >= s.size);
+				if (!in_file)
+					FAIL("ELF section %u (%llu bytes at offset %#llx) runs past the end of the file", i,
+					     (unsigned long long)s.size, (unsigned long long)s.file_offset);
+			} else {
+				uint8_t *dest = (uint8_t *)(uintptr_t)(block + at);
+				if (s.type == ELF_SHT_NOBITS)
+					memset(dest, 0, s.size);
+				else
+					memcpy(dest, image + s.file_offset, s.size);
+				elf_write_section_address(header, t->bits, block + at);
+			}
+			at += s.size;
+		}
+		total = at;
+	}
+	pr_info("guest: %llu bytes of ELF sections outside the segments loaded", (unsigned long long)total);
+	return true;
 }
 
 /*
@@ -273,13 +445,15 @@ static bool load_by_address_fields(struct guest_boot *boot, const struct guest_i
  * and load_base (where that went).
  */
 static bool load_elf_kernel(struct guest_boot *boot, const struct multiboot2_request *request, uint64_t *entry,
-			    uint64_t *link_base, uint64_t *load_base, char *error, size_t error_size)
+			    uint64_t *link_base, uint64_t *load_base, struct elf_section_table *sections, char *error,
+			    size_t error_size)
 {
 	const void *data = (const void *)(uintptr_t)boot->kernel->start;
 	struct elf_image elf;
 	char why[160];
 
-	if (!elf_parse(data, (size_t)(boot->kernel->end - boot->kernel->start), &elf, why, sizeof(why)))
+	if (!elf_parse(data, (size_t)(boot->kernel->end - boot->kernel->start), &elf, why, sizeof(why)) ||
+	    !elf_parse_sections(data, (size_t)(boot->kernel->end - boot->kernel->start), sections, why, sizeof(why)))
 		FAIL("%s", why);
 	uint64_t lowest = UINT64_MAX, highest = 0;
 	for (size_t i = 0; i < elf.segment_count; i++) {
@@ -319,6 +493,7 @@ bool multiboot_load(struct guest *guest, struct guest_boot *boot, char *error, s
 	size_t size = (size_t)(boot->kernel->end - boot->kernel->start);
 	bool v2 = boot->kind == GUEST_IMAGE_MULTIBOOT2;
 	uint64_t entry = 0, link_base = 0, load_base = 0;
+	struct elf_section_table sections = { 0 };      /* none for an image loaded by address fields */
 
 	if (v2) {
 		struct multiboot2_request request;
@@ -330,7 +505,8 @@ bool multiboot_load(struct guest *guest, struct guest_boot *boot, char *error, s
 			if (!load_by_address_fields(boot, &request.address, &request, &link_base, &load_base, error,
 						    error_size))
 				return false;
-		} else if (!load_elf_kernel(boot, &request, &entry, &link_base, &load_base, error, error_size)) {
+		} else if (!load_elf_kernel(boot, &request, &entry, &link_base, &load_base, &sections, error,
+					   error_size)) {
 			return false;
 		}
 		entry = multiboot2_entry(&request, entry, link_base, load_base);
@@ -356,7 +532,7 @@ bool multiboot_load(struct guest *guest, struct guest_boot *boot, char *error, s
 			entry = read_le32(image + at + 16);
 			if (!load_by_address_fields(boot, &fields, NULL, &link_base, &load_base, error, error_size))
 				return false;
-		} else if (!load_elf_kernel(boot, NULL, &entry, &link_base, &load_base, error, error_size)) {
+		} else if (!load_elf_kernel(boot, NULL, &entry, &link_base, &load_base, &sections, error, error_size)) {
 			return false;
 		}
 	}
@@ -364,15 +540,20 @@ bool multiboot_load(struct guest *guest, struct guest_boot *boot, char *error, s
 		FAIL("entry point %#llx is above 4 GiB: a Multiboot kernel starts in 32-bit mode",
 		     (unsigned long long)entry);
 
-	uint64_t area = guest_boot_claim_lowest(boot, GUEST_BOOT_INFO_SIZE, GUEST_BOOT_INFO_FLOOR, 4ULL << 30);
+	/* Room for the rest, the section header table and the VBE blocks (which Multiboot2 and 1 both copy). */
+	uint64_t area_size = GUEST_BOOT_INFO_SIZE + (uint64_t)sections.count * sections.entry_size + 8 +
+			     VBE_CONTROL_INFO_SIZE + VBE_MODE_INFO_SIZE + 16;
+	uint64_t area = guest_boot_claim_lowest(boot, area_size, GUEST_BOOT_INFO_FLOOR, 4ULL << 30);
 	if (!area)
 		FAIL("no free RAM above %#llx for the %llu bytes of boot information", (unsigned long long)GUEST_BOOT_INFO_FLOOR,
-		     (unsigned long long)GUEST_BOOT_INFO_SIZE);
-	struct info_writer w = { .next = area, .end = area + GUEST_BOOT_INFO_SIZE };
-	uint32_t info = v2 ? build_multiboot2_info(boot, &w) : build_multiboot1_info(boot, &w);
+		     (unsigned long long)area_size);
+	if (!load_unplaced_sections(boot, &sections, error, error_size))
+		return false;
+	struct info_writer w = { .next = area, .end = area + area_size };
+	uint32_t info = v2 ? build_multiboot2_info(boot, &sections, &w) : build_multiboot1_info(boot, &sections, &w);
 	if (w.overflow)
 		FAIL("the boot information does not fit in veneer's %llu bytes for it (too many modules or map entries)",
-		     (unsigned long long)GUEST_BOOT_INFO_SIZE);
+		     (unsigned long long)area_size);
 	guest_boot_write_gdt();
 
 	struct guest_entry *e = &guest->entry;

@@ -27,7 +27,25 @@ struct mb1_info {
 	uint32_t config_table;          /* bit 8 */
 	uint32_t boot_loader_name;      /* bit 9 */
 	uint32_t apm_table;             /* bit 10 */
+	uint32_t vbe_control_info;      /* bit 11 */
+	uint32_t vbe_mode_info;
+	uint16_t vbe_mode;
+	uint16_t vbe_interface_seg;
+	uint16_t vbe_interface_off;
+	uint16_t vbe_interface_len;
+	uint64_t framebuffer_addr;      /* bit 12 */
+	uint32_t framebuffer_pitch;
+	uint32_t framebuffer_width;
+	uint32_t framebuffer_height;
+	uint8_t framebuffer_bpp;
+	uint8_t framebuffer_type;
 } __attribute__((packed));
+
+/* The flag bits, one INFO line each, so that a comparison can tell one missing item from another. */
+static const char *const flag_names[] = {
+	"mem_lower/mem_upper", "boot_device", "cmdline", "mods", "a.out symbols", "ELF section headers",
+	"mmap", "drives", "config_table", "boot_loader_name", "apm_table", "VBE", "framebuffer",
+};
 
 struct mb1_module {
 	uint32_t mod_start;
@@ -112,6 +130,9 @@ static void mb1_read(uintptr_t address)
 	uint32_t flags = info->flags;
 
 	guest_printf("INFO: information structure at 0x%lx, flags 0x%x", (unsigned long)address, flags);
+	for (unsigned bit = 0; bit < sizeof(flag_names) / sizeof(flag_names[0]); bit++)
+		if (flags & (1u << bit))
+			guest_printf("INFO: flag %u (%s) set", bit, flag_names[bit]);
 	add_region("information structure", address, sizeof(struct mb1_info));
 	check(!(flags & ~MB1_INFO_DEFINED), "flags 0x%x: bits beyond 12 are not defined", flags);
 	check((flags & (MB1_INFO_AOUT_SYMBOLS | MB1_INFO_ELF_SECTIONS)) !=
@@ -131,6 +152,18 @@ static void mb1_read(uintptr_t address)
 		read_modules(info);
 	if (flags & MB1_INFO_MEMORY_MAP)
 		read_memory_map(info);
+	if (flags & MB1_INFO_BOOT_DEVICE)
+		guest_printf("INFO: boot device 0x%x", info->boot_device);
+	if (flags & MB1_INFO_ELF_SECTIONS)
+		read_elf_sections(info->syms[0], info->syms[1], info->syms[3], info->syms[2]);
+	if (flags & MB1_INFO_VBE)
+		guest_printf("INFO: VBE mode 0x%x, interface %x:%x, %u bytes", info->vbe_mode,
+			     info->vbe_interface_seg, info->vbe_interface_off, info->vbe_interface_len);
+	if (flags & MB1_INFO_FRAMEBUFFER)
+		guest_printf("INFO: framebuffer at 0x%llx, %ux%u, %u bits per pixel, pitch %u, type %u",
+			     (unsigned long long)info->framebuffer_addr, info->framebuffer_width,
+			     info->framebuffer_height, info->framebuffer_bpp, info->framebuffer_pitch,
+			     info->framebuffer_type);
 	if (flags & MB1_INFO_LOADER_NAME) {
 		read_string("boot loader name", info->boot_loader_name, boot.loader_name,
 			    sizeof(boot.loader_name));

@@ -194,6 +194,43 @@ static void read_tag(uint32_t type, uintptr_t address, uint32_t size)
 	case MB2_TAG_MEMORY_MAP:
 		read_memory_map(address, size);
 		break;
+	case MB2_TAG_BOOT_DEVICE:
+		if (check(size >= sizeof(struct mb2_tag) + 12, "boot device tag: size %u, less than 20", size)) {
+			const volatile uint32_t *d = phys_ptr(address + sizeof(struct mb2_tag));
+			guest_printf("INFO: boot device tag: biosdev 0x%x, partition 0x%x, sub-partition 0x%x", d[0],
+				     d[1], d[2]);
+		}
+		break;
+	case MB2_TAG_APM:
+		if (check(size >= sizeof(struct mb2_tag) + 20, "APM tag: size %u, less than 28", size)) {
+			const volatile uint16_t *a = phys_ptr(address + sizeof(struct mb2_tag));
+			/* version, cseg, offset (32 bits), cseg_16, dseg, flags, cseg_len, cseg_16_len, dseg_len */
+			guest_printf("INFO: APM tag: version 0x%x, cseg 0x%x, offset 0x%x, cseg_16 0x%x, dseg 0x%x, "
+				     "flags 0x%x, lengths 0x%x 0x%x 0x%x", a[0], a[1], a[2] | (uint32_t)a[3] << 16,
+				     a[4], a[5], a[6], a[7], a[8], a[9]);
+		}
+		break;
+	case MB2_TAG_VBE:
+		if (check(size >= sizeof(struct mb2_tag) + 8, "VBE tag: size %u, less than 16", size)) {
+			const volatile uint16_t *v = phys_ptr(address + sizeof(struct mb2_tag));
+			guest_printf("INFO: VBE mode 0x%x, interface %x:%x, %u bytes", v[0], v[1], v[2], v[3]);
+		}
+		break;
+	case MB2_TAG_ELF_SECTIONS:
+		if (check(size >= sizeof(struct mb2_tag) + 12, "ELF sections tag: size %u, less than 20", size)) {
+			const volatile uint32_t *e = phys_ptr(address + sizeof(struct mb2_tag));
+			uint32_t count = e[0], entry_size = e[1];
+			if (check((uint64_t)count * entry_size <= size - 20,
+				  "ELF sections tag: %u headers of %u bytes do not fit in its %u bytes", count,
+				  entry_size, size))
+				read_elf_sections(count, entry_size, e[2], address + 20);
+		}
+		break;
+	case MB2_TAG_LOAD_BASE_ADDR:
+		if (check(size >= sizeof(struct mb2_tag) + 4, "load base address tag: size %u, less than 12", size))
+			guest_printf("INFO: load base address 0x%x",
+				     *(const volatile uint32_t *)phys_ptr(address + sizeof(struct mb2_tag)));
+		break;
 	case MB2_TAG_FRAMEBUFFER:
 		if (check(size >= sizeof(struct mb2_tag_framebuffer), "framebuffer tag: size %u, less than %zu",
 			  size, sizeof(struct mb2_tag_framebuffer)))
@@ -264,6 +301,8 @@ static void mb2_read(uintptr_t address)
 		check(offset == total, "the end tag ends at offset %u, total_size is %u", offset, total);
 	guest_printf("INFO: information structure at 0x%lx, %u bytes, tags:%s", (unsigned long)address, total,
 		     types);
+	/* Again alone, for a comparison of the lists. */
+	guest_printf("INFO: tag types:%s", types);
 }
 
 /* ACPI tables: signature, a believable length, bytes summing to 0. */

@@ -163,6 +163,9 @@ uint64_t map_entry_end(const struct map_entry *e);
 /* Copies a NUL-terminated string from guest memory; false if none ends within out_size. */
 bool copy_string(char *out, size_t out_size, uint64_t address);
 
+/* Prints and checks the ELF section headers the loader passed (elf_sections.c); count 0: none. */
+void read_elf_sections(uint32_t count, uint32_t entry_size, uint32_t name_index, uint64_t table);
+
 /* Adds a structure of the loader's information to boot.regions. */
 void add_region(const char *what, uint64_t start, uint64_t length);
 

@@ -50,10 +50,15 @@
 #define MB2_TAG_LOADER_NAME             2
 #define MB2_TAG_MODULE                  3
 #define MB2_TAG_BASIC_MEMINFO           4
+#define MB2_TAG_BOOT_DEVICE             5
 #define MB2_TAG_MEMORY_MAP              6
+#define MB2_TAG_VBE                     7
 #define MB2_TAG_FRAMEBUFFER             8
+#define MB2_TAG_ELF_SECTIONS            9
+#define MB2_TAG_APM                     10
 #define MB2_TAG_ACPI_OLD                14      /* a copy of the ACPI 1.0 RSDP */
 #define MB2_TAG_ACPI_NEW                15      /* a copy of the ACPI 2.0+ RSDP */
+#define MB2_TAG_LOAD_BASE_ADDR          21
 #define MB2_TAG_ALIGN                   8       /* tags and the information start 8-byte aligned */
 
 #define MB2_FRAMEBUFFER_INDEXED         0

@@ -37,7 +37,7 @@ MBGUEST_LDFLAGS := -m elf_i386 -n -nostdlib -static --no-dynamic-linker --build-
 # What both kernels link: their own entry, checks and output, the parts of
 # the guest runtime that do not assume veneer's test-guest boot contract,
 # and the two pure parts of the kernel.
-MBGUEST_COMMON := $(addprefix $(MBGUEST_DIR)/,entry.S main.c checks.c console.c apic.c) \
+MBGUEST_COMMON := $(addprefix $(MBGUEST_DIR)/,entry.S main.c checks.c console.c apic.c elf_sections.c) \
 	$(addprefix tests/guests/runtime/,gdt.c idt.c exceptions32.S trap.c cmdline.c report.c libgcc32.c \
 	veneer_memory.c) \
 	kernel/format.c kernel/string.c
