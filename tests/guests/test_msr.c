@@ -125,6 +125,35 @@ GUEST_TEST(msr_platform_id, "msr", "msr-platform-id", 0)
 }
 
 /*
+ * IA32_MISC_ENABLE exists on every Intel CPU of display family 6 (SDM
+ * Vol. 4, table 2-2, 1A0H); bit 0, fast-string enable, is read/write.  A
+ * write must stick and be undone as written: veneer's stand-in for a CPU
+ * that lacks the MSR (Bochs) keeps what each vCPU writes, as the real MSR
+ * does.
+ */
+#define MISC_ENABLE_FAST_STRINGS        (1ull << 0)
+
+GUEST_TEST(msr_misc_enable, "msr", "msr-misc-enable", 0)
+{
+	uint64_t value = 0, flipped = 0, restored = 0;
+
+	if (((cpuid(1, 0).eax >> 8) & 0xF) != 6) {
+		skip("not display family 6");
+		return;
+	}
+	if (!check_fault("rdmsr IA32_MISC_ENABLE", msr_read(IA32_MISC_ENABLE, &value), PROBE_NONE))
+		return;
+	if (!check_fault("wrmsr IA32_MISC_ENABLE, fast strings flipped",
+			 msr_write(IA32_MISC_ENABLE, value ^ MISC_ENABLE_FAST_STRINGS), PROBE_NONE))
+		return;
+	msr_read(IA32_MISC_ENABLE, &flipped);
+	check_fault("wrmsr IA32_MISC_ENABLE, restored", msr_write(IA32_MISC_ENABLE, value), PROBE_NONE);
+	msr_read(IA32_MISC_ENABLE, &restored);
+	check_eq("IA32_MISC_ENABLE after flipping fast strings", flipped, value ^ MISC_ENABLE_FAST_STRINGS);
+	check_eq("IA32_MISC_ENABLE after restoring it", restored, value);
+}
+
+/*
  * CPUID.1:EDX.MCA promises IA32_MCG_CAP and IA32_MCG_STATUS (SDM Vol. 3B,
  * 17.3.1).  Reading them must not fault: Linux panics ("MCA architectural
  * violation") when it does.  MCG_CAP is read-only; MCG_STATUS keeps what
