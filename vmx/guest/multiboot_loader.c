@@ -120,25 +120,38 @@ static uint32_t mb1_boot_device(const struct mb2_info *info)
 	       0xFF;
 }
 
+/*
+ * A framebuffer's description as both versions lay it out (Multiboot 0.6.96
+ * section 3.3 from offset 88; Multiboot2 tag 8 from offset 8): address,
+ * pitch, width, height, bpp and type, then the RGB colour fields, which
+ * follow a reserved word in Multiboot2 (colour_offset 24 there, 22 in
+ * version 1).
+ */
+static void put_framebuffer(uint8_t *p, const struct framebuffer_info *fb, unsigned colour_offset)
+{
+	put64(p, 0, fb->address);
+	put32(p, 8, fb->pitch);
+	put32(p, 12, fb->width);
+	put32(p, 16, fb->height);
+	p[20] = fb->bpp;
+	p[21] = fb->kind == FRAMEBUFFER_RGB ? MB2_FRAMEBUFFER_TYPE_RGB : MB2_FRAMEBUFFER_TYPE_EGA_TEXT;
+	if (fb->kind == FRAMEBUFFER_RGB) {
+		uint8_t *colour = p + colour_offset;
+		colour[0] = fb->red_position;
+		colour[1] = fb->red_size;
+		colour[2] = fb->green_position;
+		colour[3] = fb->green_size;
+		colour[4] = fb->blue_position;
+		colour[5] = fb->blue_size;
+	}
+}
+
 /* The framebuffer veneer was given, in Multiboot's fields (offsets 88-115); false when there is none to give. */
 static bool mb1_framebuffer(uint8_t *info, const struct framebuffer_info *fb)
 {
 	if (fb->kind != FRAMEBUFFER_RGB && fb->kind != FRAMEBUFFER_EGA_TEXT)
 		return false;
-	put64(info, 88, fb->address);
-	put32(info, 96, fb->pitch);
-	put32(info, 100, fb->width);
-	put32(info, 104, fb->height);
-	info[108] = fb->bpp;
-	info[109] = fb->kind == FRAMEBUFFER_RGB ? MB2_FRAMEBUFFER_TYPE_RGB : MB2_FRAMEBUFFER_TYPE_EGA_TEXT;
-	if (fb->kind == FRAMEBUFFER_RGB) {
-		info[110] = fb->red_position;
-		info[111] = fb->red_size;
-		info[112] = fb->green_position;
-		info[113] = fb->green_size;
-		info[114] = fb->blue_position;
-		info[115] = fb->blue_size;
-	}
+	put_framebuffer(info + 88, fb, 22);
 	return true;
 }
 
@@ -308,22 +321,8 @@ static uint32_t build_multiboot2_info(struct guest_boot *boot, const struct elf_
 	const struct framebuffer_info *fb = &given->framebuffer;
 	if (fb->kind == FRAMEBUFFER_RGB || fb->kind == FRAMEBUFFER_EGA_TEXT) {
 		uint8_t *tag = mb2_tag(w, MB2_TAG_FRAMEBUFFER, fb->kind == FRAMEBUFFER_RGB ? 38 : 32);
-		if (tag) {
-			put64(tag, 8, fb->address);
-			put32(tag, 16, fb->pitch);
-			put32(tag, 20, fb->width);
-			put32(tag, 24, fb->height);
-			tag[28] = fb->bpp;
-			tag[29] = fb->kind == FRAMEBUFFER_RGB ? MB2_FRAMEBUFFER_TYPE_RGB : MB2_FRAMEBUFFER_TYPE_EGA_TEXT;
-			if (fb->kind == FRAMEBUFFER_RGB) {
-				tag[32] = fb->red_position;
-				tag[33] = fb->red_size;
-				tag[34] = fb->green_position;
-				tag[35] = fb->green_size;
-				tag[36] = fb->blue_position;
-				tag[37] = fb->blue_size;
-			}
-		}
+		if (tag)
+			put_framebuffer(tag + 8, fb, 24);
 	}
 	size_t rsdp_size;
 	uint64_t rsdp = guest_boot_copy_rsdp(&rsdp_size);
