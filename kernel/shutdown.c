@@ -16,6 +16,7 @@ static enum exit_method method = EXIT_METHOD_HALT;
 static volatile int shutting_down;
 
 void (*shutdown_stop_other_cpus)(void);
+uint64_t shutdown_vcpu_exit_interval_us;
 volatile bool shutdown_in_progress;
 void (*shutdown_cpu_teardown)(void);
 

@@ -6,6 +6,8 @@
 #ifndef VENEER_KERNEL_SHUTDOWN_H
 #define VENEER_KERNEL_SHUTDOWN_H
 
+#include <stdint.h>
+
 #include "kernel/config.h"
 
 enum exit_code {
@@ -40,6 +42,12 @@ extern volatile bool shutdown_in_progress;
 
 /* Set by the SMP code: stops every other CPU (they halt with interrupts off). */
 extern void (*shutdown_stop_other_cpus)(void);
+/*
+ * Set by the VMX layer: the longest a vCPU runs without an exit (the
+ * VMX-preemption timer's period), the time a CPU may take to leave its
+ * guest once shutdown_in_progress is set.  0 until known.
+ */
+extern uint64_t shutdown_vcpu_exit_interval_us;
 /* Set by the VMX layer: what each CPU must undo before it halts for good (VMXOFF). */
 extern void (*shutdown_cpu_teardown)(void);
 

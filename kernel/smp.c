@@ -184,8 +184,18 @@ static void stop_other_cpus(void)
 	struct percpu *self = this_cpu();
 
 	exceptions_stopping_all = 1;
-	/* A CPU running a vCPU leaves the guest at its next exit (shutdown_in_progress); then it can take the order. */
-	uint64_t leave_deadline = tsc_deadline_after_us(STOP_TIMEOUT_US);
+	/*
+	 * A CPU running a vCPU leaves the guest at its next exit
+	 * (shutdown_in_progress); then it can take the order.  A guest that
+	 * spins with interrupts off exits only when the preemption timer
+	 * fires: wait for two of its periods (400 ms each in Bochs, whose TSC
+	 * runs at 50 MHz), else the order and the NMI would reach the guest
+	 * instead and that CPU would stay in VMX non-root operation.
+	 */
+	uint64_t leave_us = STOP_TIMEOUT_US;
+	if (leave_us < 2 * shutdown_vcpu_exit_interval_us)
+		leave_us = 2 * shutdown_vcpu_exit_interval_us;
+	uint64_t leave_deadline = tsc_deadline_after_us(leave_us);
 	for (unsigned id = 0; id < MAX_CPUS; id++) {
 		struct percpu *cpu = percpu_of(id);
 		if (!cpu || cpu == self || !cpu->online)

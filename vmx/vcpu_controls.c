@@ -20,7 +20,9 @@
  *     Never "load IA32_PERF_GLOBAL_CTRL": Bochs advertises it but lacks the MSR.
  */
 #include "arch/cpu.h"
+#include "arch/tsc.h"
 #include "kernel/log.h"
+#include "kernel/shutdown.h"
 #include "vmx/vcpu_controls.h"
 #include "vmx/vmcs.h"
 #include "vmx/vmx_controls.h"
@@ -84,6 +86,9 @@ bool vcpu_controls_init(void)
 
 	unsigned rate = vmx_preemption_timer_rate(caps);
 	controls.preemption_timer_value = (uint32_t)(PREEMPTION_TIMER_TSC_TICKS >> rate);
+	/* How long the end of the run may wait for a vCPU to leave its guest (kernel/smp.c). */
+	if (controls.pin & PIN_BASED_ACTIVATE_VMX_PREEMPTION_TIMER)
+		shutdown_vcpu_exit_interval_us = PREEMPTION_TIMER_TSC_TICKS * 1000 / tsc_khz() + 1;
 
 	pr_debug("vmx: controls pin %#x, primary %#x, secondary %#x, exit %#x, entry %#x",
 		controls.pin, controls.proc, controls.proc2, controls.exit, controls.entry);

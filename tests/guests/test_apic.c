@@ -17,6 +17,7 @@
 #include "tests/guests/runtime/boot_map.h"
 #include "tests/guests/runtime/cmdline.h"
 #include "tests/guests/runtime/entry_state.h"
+#include "tests/guests/runtime/print.h"
 #include "tests/guests/runtime/report.h"
 #include "tests/guests/runtime/trap.h"
 #include "tests/guests/runtime/x86.h"
@@ -219,6 +220,77 @@ GUEST_TEST(apic_x2apic_sipi, "apic", "apic-x2apic-sipi", TEST_DESTRUCTIVE)
 	for (unsigned long spin = 0; spin < 20000000 && stub[STUB_FLAG_OFFSET] != STUB_FLAG_VALUE; spin++)
 		asm volatile("pause" : : : "memory");
 	check_eq("the flag the started CPU writes", stub[STUB_FLAG_OFFSET], STUB_FLAG_VALUE);
+}
+
+/*
+ * The other CPU, started by INIT-SIPI-SIPI through the xAPIC ICR (cpus=2
+ * on the command line), clears the global enable bit of its own
+ * IA32_APIC_BASE (EN, bit 11; WRMSR works in real mode), reports the value
+ * it reads back, and spins with interrupts off for good: a CPU whose APIC
+ * neither takes interrupts nor exits on its own.  The test checks the
+ * report; the scenarios (vmx-apic-ap-disabled) check that veneer still
+ * stops that CPU and ends the run (issue 8).  It uses that CPU: run it
+ * only when named.
+ */
+#define AP_OFF_REPORT_OFFSET    0x100u          /* the low half of IA32_APIC_BASE as read back */
+#define AP_OFF_FLAG_OFFSET      0x104u
+#define AP_OFF_FLAG_VALUE       0xA5
+
+static const uint8_t ap_off_stub[] = {
+	0x66, 0xB9, 0x1B, 0x00, 0x00, 0x00,     /* mov ecx, 0x1B (IA32_APIC_BASE) */
+	0x0F, 0x32,                             /* rdmsr */
+	0x80, 0xE4, 0xF7,                       /* and ah, 0xF7: EN (bit 11) clear */
+	0x0F, 0x30,                             /* wrmsr */
+	0x0F, 0x32,                             /* rdmsr: what the CPU now says */
+	0x2E, 0x66, 0xA3,                       /* mov cs:[0x100], eax */
+	AP_OFF_REPORT_OFFSET & 0xFF, AP_OFF_REPORT_OFFSET >> 8,
+	0x2E, 0xC6, 0x06,                       /* mov byte cs:[0x104], 0xA5 */
+	AP_OFF_FLAG_OFFSET & 0xFF, AP_OFF_FLAG_OFFSET >> 8, AP_OFF_FLAG_VALUE,
+	0xFA,                                   /* cli */
+	0xEB, 0xFE,                             /* jmp $ */
+};
+
+static void xapic_send_ipi(uint64_t base, unsigned target, uint32_t command)
+{
+	*xapic_register(base, XAPIC_ICR_HIGH) = target << 24;
+	*xapic_register(base, XAPIC_ICR_LOW) = command;
+	for (unsigned long spin = 0; spin < 1000000 && (*xapic_register(base, XAPIC_ICR_LOW) & ICR_SEND_PENDING); spin++)
+		asm volatile("pause");
+}
+
+GUEST_TEST(apic_ap_disabled, "apic", "apic-ap-disabled", TEST_DESTRUCTIVE)
+{
+	char text[16];
+	unsigned long long cpus = 0;
+	uint64_t base;
+
+	if (!check(cmdline_value(entry_state.cmdline, "cpus", text, sizeof(text)) && parse_number(text, &cpus) &&
+		   cpus >= 2, "test=apic-ap-disabled needs cpus=2 (or more) on the command line"))
+		return;
+	if (!read_xapic_base(&base))
+		return;
+	volatile uint8_t *stub = phys(STUB_ADDRESS);
+	for (unsigned i = 0; i < sizeof(ap_off_stub); i++)
+		stub[i] = ap_off_stub[i];
+	*(volatile uint32_t *)(stub + AP_OFF_REPORT_OFFSET) = 0;
+	stub[AP_OFF_FLAG_OFFSET] = 0;
+
+	unsigned target = *xapic_register(base, XAPIC_ID) >> 24 == 0 ? 1 : 0;
+	xapic_send_ipi(base, target, ICR_INIT | ICR_LEVEL_ASSERT);
+	for (volatile unsigned long spin = 0; spin < 100000; spin++)     /* the SDM's 10 ms, roughly */
+		;
+	for (int sipi = 0; sipi < 2; sipi++)
+		xapic_send_ipi(base, target, ICR_STARTUP | ICR_LEVEL_ASSERT | (STUB_ADDRESS >> 12));
+	for (unsigned long spin = 0; spin < 20000000 && stub[AP_OFF_FLAG_OFFSET] != AP_OFF_FLAG_VALUE; spin++)
+		asm volatile("pause" : : : "memory");
+	if (!check_eq("the flag the started CPU writes", stub[AP_OFF_FLAG_OFFSET], AP_OFF_FLAG_VALUE))
+		return;
+	uint32_t reported = *(volatile uint32_t *)(stub + AP_OFF_REPORT_OFFSET);
+	guest_printf("INFO: the other CPU's IA32_APIC_BASE after its WRMSR: 0x%x", reported);
+	check(!(reported & APIC_BASE_ENABLE), "the other CPU's IA32_APIC_BASE 0x%x still has EN set", reported);
+	check_eq("the other CPU's APIC base address", reported & (uint32_t)APIC_BASE_ADDRESS_MASK,
+		 (uint32_t)(base & APIC_BASE_ADDRESS_MASK));
+	check(!(reported & APIC_BASE_BSP), "the other CPU's IA32_APIC_BASE 0x%x has the BSP flag", reported);
 }
 
 /*
