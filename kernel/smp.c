@@ -202,6 +202,10 @@ static void stop_other_cpus(void)
 			continue;
 		while (__atomic_load_n(&cpu->vcpu, __ATOMIC_ACQUIRE) && rdtsc() < leave_deadline)
 			cpu_relax();
+		/* Said, not hidden: the run's end would otherwise read as clean while that CPU stays in the guest. */
+		if (__atomic_load_n(&cpu->vcpu, __ATOMIC_ACQUIRE))
+			pr_warn("smp: CPU %u is still running its guest after %llu ms: it may stay in VMX non-root "
+				"operation", id, (unsigned long long)(leave_us / 1000));
 	}
 	for (unsigned id = 0; id < MAX_CPUS; id++) {
 		struct percpu *cpu = percpu_of(id);
