@@ -202,6 +202,17 @@ static void stop_other_cpus(void)
 			continue;
 		while (__atomic_load_n(&cpu->vcpu, __ATOMIC_ACQUIRE) && rdtsc() < leave_deadline)
 			cpu_relax();
+		/*
+		 * Still in: most likely in the wait-for-SIPI activity state, where
+		 * only a SIPI makes a VM exit (SDM Vol. 3C, "Other Causes of VM
+		 * Exits"); a CPU in any other state ignores it.
+		 */
+		if (__atomic_load_n(&cpu->vcpu, __ATOMIC_ACQUIRE)) {
+			apic_send_startup(cpu->apic_id, 0);
+			uint64_t sipi_deadline = tsc_deadline_after_us(STOP_TIMEOUT_US);
+			while (__atomic_load_n(&cpu->vcpu, __ATOMIC_ACQUIRE) && rdtsc() < sipi_deadline)
+				cpu_relax();
+		}
 		/* Said, not hidden: the run's end would otherwise read as clean while that CPU stays in the guest. */
 		if (__atomic_load_n(&cpu->vcpu, __ATOMIC_ACQUIRE))
 			pr_warn("smp: CPU %u is still running its guest after %llu ms: it may stay in VMX non-root "

@@ -83,13 +83,7 @@ bool handle_preemption_timer(struct vcpu *vcpu)
 	/* The timer guarantees an exit every few milliseconds: the moment to notice an INIT or the end of the run. */
 	if (!guest_take_pending_init(vcpu))
 		return false;
-	if (shutdown_in_progress) {
-		vcpu->state = VCPU_STOPPED;
-		if (vcpu->end == GUEST_END_NONE)
-			vcpu->end = GUEST_END_SHUTDOWN_REQUEST;
-		return false;
-	}
-	return true;
+	return !vcpu_leave_for_shutdown(vcpu);
 }
 
 /*

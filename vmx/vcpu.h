@@ -140,6 +140,12 @@ static inline void vcpu_inject_ud(struct vcpu *vcpu)
 bool vcpu_nmi_for_guest(void);
 void vcpu_inject_pending_nmi(struct vcpu *vcpu);
 
+/*
+ * At an exit while veneer's run is ending (shutdown_in_progress): marks the
+ * vCPU stopped, so that its CPU leaves the guest and takes the stop order;
+ * false (nothing done) otherwise.
+ */
+bool vcpu_leave_for_shutdown(struct vcpu *vcpu);
 /* Stops the guest: reports why with the guest's registers and the exit's details. */
 void vcpu_stop(struct vcpu *vcpu, enum guest_end end, const char *why);
 /* The guest's current privilege level (SS.DPL, SDM Vol. 3A 5.5). */

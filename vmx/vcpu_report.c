@@ -1,6 +1,7 @@
 /* Reports about a guest that veneer stopped: why, where, and the whole register state. */
 #include "arch/msr.h"
 #include "kernel/log.h"
+#include "kernel/shutdown.h"
 #include "kernel/panic.h"
 #include "vmx/vcpu.h"
 #include "vmx/vmcs.h"
@@ -40,6 +41,16 @@ void vcpu_dump(const struct vcpu *vcpu)
 		 (unsigned long long)vmcs_readn(GUEST_GDTR_BASE), vmcs_read32(GUEST_GDTR_LIMIT),
 		 (unsigned long long)vmcs_readn(GUEST_IDTR_BASE), vmcs_read32(GUEST_IDTR_LIMIT),
 		 vmcs_read32(GUEST_ACTIVITY_STATE), vmcs_read32(GUEST_INTERRUPTIBILITY_STATE));
+}
+
+bool vcpu_leave_for_shutdown(struct vcpu *vcpu)
+{
+	if (!shutdown_in_progress)
+		return false;
+	vcpu->state = VCPU_STOPPED;
+	if (vcpu->end == GUEST_END_NONE)
+		vcpu->end = GUEST_END_SHUTDOWN_REQUEST;
+	return true;
 }
 
 void vcpu_stop(struct vcpu *vcpu, enum guest_end end, const char *why)

@@ -119,6 +119,13 @@ bool handle_sipi(struct vcpu *vcpu)
 {
 	unsigned vector = (unsigned)(vmcs_readn(EXIT_QUALIFICATION) & 0xFF);
 
+	/*
+	 * A vCPU in the wait-for-SIPI state has no other exit (its preemption
+	 * timer does not count there): at the run's end veneer sends it a SIPI
+	 * of its own (kernel/smp.c, stop_other_cpus) to bring it out.
+	 */
+	if (vcpu_leave_for_shutdown(vcpu))
+		return false;
 	load_init_state(vcpu, vector, GUEST_ACTIVITY_ACTIVE);
 	pr_info("vcpu: CPU %u received the guest's SIPI: start at %04x:0000 in real mode", vcpu->cpu_id, vector << 8);
 	return true;
