@@ -128,8 +128,17 @@ static void check_info(const struct memory *m, const struct acpi_info *info, int
 		FUZZ_CHECK(!info->have_madt && !info->have_fadt);
 		return;
 	}
-	FUZZ_CHECK(info->table_count >= 1 && info->tables[0].valid);
-	FUZZ_CHECK(info->tables[0].address == info->root_address);
+	/*
+	 * The root table is recorded, valid, at root_address.  It need not be
+	 * the first record: a broken XSDT is recorded first, and then the
+	 * RSDT serves (load_root).
+	 */
+	bool root_recorded = false;
+	for (size_t i = 0; i < info->table_count; i++)
+		if (info->tables[i].valid && info->tables[i].address == info->root_address)
+			root_recorded = true;
+	FUZZ_CHECK(info->table_count >= 1 && root_recorded);
+	FUZZ_CHECK(info->tables[0].valid || (!info->root_is_xsdt && info->table_count >= 2));
 	if (info->have_madt)
 		check_madt(&info->madt);
 	if (info->have_fadt) {
