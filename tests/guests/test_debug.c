@@ -6,7 +6,8 @@
  * MSRs"), and a fault veneer injects pushes RFLAGS.RF = 1 like one the CPU
  * raises itself (SDM Vol. 3A, "Interrupt and Exception Handling").  In the
  * 32-bit guest, a PAE page-directory-pointer table that the CPU may not
- * load gives #GP on the MOV to CR0 that turns paging on.
+ * load gives #GP on the MOV to CR0 that turns paging on, and on the MOV
+ * to CR3 or CR4 that loads the PDPTEs again while PAE paging is on.
  */
 #include <stdint.h>
 
@@ -136,6 +137,15 @@ GUEST_TEST(injected_fault_frame, "debug", "debug-rf-injected-gp", 0)
  * so does a PDPT in memory the guest does not own (veneer's block).  CR0.NE is
  * cleared with the same write, so that under veneer the write exits
  * (NE is one of the bits VMX fixes) and veneer's path is the one tested.
+ *
+ * With PAE paging on, a MOV to CR3, and a MOV to CR4 that changes PGE,
+ * load the PDPTEs again (SDM Vol. 3A, 4.4.1).  Neither exits to veneer
+ * (CR4.PGE is the guest's; CR3 loads exit only on a CPU that cannot turn
+ * that off, and vmx/handle_cr.c loads them as the CPU would): the CPU
+ * loads them through EPT, and a PDPT on veneer's memory reads as all ones
+ * (vmx/handle_fatal.c), so every entry is present with reserved bits: #GP
+ * as well.  The PDPTEs the CPU holds are copies: a reserved bit written to
+ * the table in memory shows only at the next load.
  */
 #define PTE_P           0x1ull
 #define PTE_RW          0x2ull
@@ -158,6 +168,41 @@ static int enable_pae_paging(uint32_t cr3)
 	return vector;
 }
 
+static uint64_t spare_pdpt[4] __attribute__((aligned(32)));
+
+static void check_pdpte_reloads(bool have_hvaddr, uint32_t hvaddr)
+{
+	unsigned long cr0 = cr0_read(), cr3 = cr3_read(), cr4 = cr4_read();
+
+	cr3_write((uint32_t)pdpt);
+	cr4_write(cr4 | CR4_PAE);
+	if (!check_fault("PAE paging on for the reloads", cr0_write(cr0 | CR0_PG), PROBE_NONE))
+		goto out;
+
+	spare_pdpt[0] = pdpt[0] | 0x2;          /* reserved in a PAE PDPTE */
+	check_fault("MOV to CR3 under PAE paging, a reserved PDPTE bit", cr3_write((uint32_t)spare_pdpt), VECTOR_GP);
+	check_eq("CR3 after the refused MOV", cr3_read(), (uint32_t)pdpt);
+	spare_pdpt[0] = pdpt[0];
+	check_fault("MOV to CR3 under PAE paging, a valid PDPT", cr3_write((uint32_t)spare_pdpt), PROBE_NONE);
+	if (have_hvaddr)
+		check_fault("MOV to CR3 under PAE paging, the PDPT in veneer's memory",
+			    cr3_write(hvaddr & ~0x1Fu), VECTOR_GP);
+
+	/* CR3 now holds spare_pdpt, valid when loaded; a reserved bit written afterwards. */
+	spare_pdpt[0] |= 0x2;
+	check_fault("MOV to CR4 changing TSD under PAE paging (no PDPTE load)", cr4_write((cr4 | CR4_PAE) ^ CR4_TSD),
+		    PROBE_NONE);
+	check_fault("MOV to CR4 changing PGE under PAE paging, a reserved PDPTE bit in memory",
+		    cr4_write((cr4 | CR4_PAE) ^ CR4_TSD ^ CR4_PGE), VECTOR_GP);
+	spare_pdpt[0] = pdpt[0];
+	check_fault("MOV to CR4 changing PGE under PAE paging, a valid PDPT",
+		    cr4_write((cr4 | CR4_PAE) ^ CR4_TSD ^ CR4_PGE), PROBE_NONE);
+out:
+	cr0_write(cr0);
+	cr4_write(cr4);
+	cr3_write(cr3);
+}
+
 GUEST_TEST(pae_pdpte_gp, "debug", "pae-pdpte-gp", 0)
 {
 	const char *why = "";
@@ -174,9 +219,11 @@ GUEST_TEST(pae_pdpte_gp, "debug", "pae-pdpte-gp", 0)
 	check_fault("PAE paging with a reserved PDPTE bit", enable_pae_paging((uint32_t)pdpt), VECTOR_GP);
 	pdpt[0] &= ~0x2ull;
 
-	if (guest_hvaddr(&hvaddr, &why))
+	bool have_hvaddr = guest_hvaddr(&hvaddr, &why);
+	if (have_hvaddr)
 		check_fault("PAE paging with the PDPT in veneer's memory",
 			    enable_pae_paging((uint32_t)hvaddr & ~0x1Fu), VECTOR_GP);
 	cr3_write(cr3);
+	check_pdpte_reloads(have_hvaddr, (uint32_t)hvaddr);
 }
 #endif
