@@ -1073,17 +1073,23 @@ def raise_interrupt(signum, frame):
 
 
 def expected_seconds(sc):
-    """A rough run time, measured on a 2-core machine, for ordering the runs."""
+    """A rough run time, measured on a 2-core machine, for ordering the runs
+    (the longest first, so that none starts last and runs alone).  A long
+    run has a long timeout (set a few times over its measured time), so a
+    quarter of the timeout is a floor for those: Xen with dom0 (600 s) goes
+    first."""
     if sc.error:
         return 0.0
     if sc.expect_timeout:
-        return 2.0
-    if sc.differential:
-        return 2 * (8.0 + 8.0 * sc.cpus)
-    if sc.kernel == "linux" or sc.expect_exit == "poweroff":
+        guess = 2.0
+    elif sc.differential:
+        guess = 2 * (8.0 + 8.0 * sc.cpus)
+    elif sc.kernel == "linux" or sc.expect_exit == "poweroff":
         # A Linux boot.
-        return {"qemu-bios": 5.0, "qemu-uefi": 9.0}.get(sc.emulator, 8.0 + 8.0 * sc.cpus)
-    return {"qemu-bios": 0.5, "qemu-uefi": 4.0}.get(sc.emulator, 1.5 + 0.3 * sc.cpus)
+        guess = {"qemu-bios": 5.0, "qemu-uefi": 9.0}.get(sc.emulator, 8.0 + 8.0 * sc.cpus)
+    else:
+        guess = {"qemu-bios": 0.5, "qemu-uefi": 4.0}.get(sc.emulator, 1.5 + 0.3 * sc.cpus)
+    return max(guess, sc.timeout / 4) if sc.timeout >= 300 else guess
 
 
 def selected(scenarios, patterns):
