@@ -111,6 +111,9 @@ out, must be the same lines in the same order, and there must be some.
                            known, documented changes), dropped from both
   strip: REGEX             (many) text cut out of compared lines first
                            (timestamps)
+  include: NAME            the lines of NAME, a file in the scenario's
+                           directory, in place (rules several scenarios
+                           share: linux-dmesg.rules)
 
 Regular expressions are Python's, searched in each line of the log after
 carriage returns and terminal escape sequences are removed.
@@ -253,18 +256,38 @@ def compile_regex(source, where):
         raise ScenarioError(f"{where}: bad regular expression '{source}': {err}") from None
 
 
+def scenario_lines(path, rel):
+    """The (where, line) pairs of a scenario file, without blanks and
+    comments, with each include: NAME line replaced by the lines of NAME,
+    a file beside it (rules several scenarios share, such as the Linux
+    differentials' ignores); an included file includes nothing itself."""
+    def read(file_path, file_rel, may_include):
+        with open(file_path, encoding="utf-8") as f:
+            for number, raw in enumerate(f.read().splitlines(), 1):
+                where = f"{file_rel}:{number}"
+                line = raw.strip()
+                if not line or line.startswith("#"):
+                    continue
+                key, colon, value = line.partition(":")
+                if colon and key.strip() == "include":
+                    name = value.strip()
+                    if not may_include:
+                        raise ScenarioError(f"{where}: an included file cannot include another")
+                    if not name or os.sep in name or name.endswith(".scn"):
+                        raise ScenarioError(f"{where}: include: names a rules file beside the scenario")
+                    included = os.path.join(os.path.dirname(file_path), name)
+                    yield from read(included, os.path.relpath(included, REPO), False)
+                else:
+                    yield where, line
+    return list(read(path, rel, True))
+
+
 def parse_scenario(path, build_dir):
     sc = Scenario(path)
     rel = os.path.relpath(path, REPO)
     seen = set()
     seen_many = set()
-    with open(path, encoding="utf-8") as f:
-        lines = f.read().splitlines()
-    for number, raw in enumerate(lines, 1):
-        where = f"{rel}:{number}"
-        line = raw.strip()
-        if not line or line.startswith("#"):
-            continue
+    for where, line in scenario_lines(path, rel):
         key, colon, value = line.partition(":")
         key, value = key.strip(), value.strip()
         if not colon or (key not in SINGLE_KEYS and key not in MANY_KEYS):
